@@ -1,0 +1,63 @@
+# Herstelpad: `make run` to try it, `make test` to test it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench messages makemessages migrate seed clean vendor-bootstrap
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed-run
+
+# Compile the translations (.po → .mo); installs GNU gettext when it is missing.
+messages: $(VENV)/.installed-run
+	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+makemessages: $(VENV)/.installed-run
+	$(PY) manage.py makemessages -l en --no-obsolete --add-location file --ignore=.venv --ignore=tests
+
+migrate: $(VENV)/.installed-run
+	$(PY) manage.py migrate --no-input -v0
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: $(VENV)/.installed-run messages seed
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-test messages
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.installed-test messages
+	@echo "no benchmarks yet"
+
+# Refresh the vendored Bootstrap from the npm registry (not needed to run).
+vendor-bootstrap:
+	rm -rf /tmp/herstelpad-bootstrap && mkdir -p /tmp/herstelpad-bootstrap
+	cd /tmp/herstelpad-bootstrap && npm pack --silent bootstrap@5.3 && tar xzf bootstrap-*.tgz
+	cp /tmp/herstelpad-bootstrap/package/dist/css/bootstrap.min.css* static/vendor/bootstrap/css/
+	cp /tmp/herstelpad-bootstrap/package/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/js/
+	cp /tmp/herstelpad-bootstrap/package/LICENSE static/vendor/bootstrap/
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .hypothesis

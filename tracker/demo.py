@@ -1,0 +1,593 @@
+"""Demo data: an admin, a physiotherapist per clinic and patients whose diaries
+show every course the advice rules (shared/clinical/RULES.md) tell apart.
+
+Planning is pure (a seeded ``random.Random`` per patient, no database), so the
+same seed always gives the same people and diaries. ``seed_demo`` then writes
+the plan in bulk. Re-running it converges: demo users are updated in place, each
+demo patient's episodes are deleted and recreated, and demo patients beyond the
+requested number are removed. Only users named ``demo-admin``,
+``demo-physio-<clinic slug>`` and ``demo-patient-<n>`` are ever touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import transaction
+from django.utils import timezone
+
+from advice import engine
+from advice.engine import expected_band
+from tracker import services
+from tracker.models import (
+    AssessmentRecord,
+    Clinic,
+    DailyEntry,
+    Episode,
+    Function,
+    Language,
+    Membership,
+    Patient,
+    RedFlag,
+    RedFlagReport,
+    User,
+    WorkStatus,
+)
+
+ADMIN_USERNAME = "demo-admin"
+PHYSIO_PREFIX = "demo-physio-"
+PATIENT_PREFIX = "demo-patient-"
+PATIENT_USERNAME_REGEX = r"^demo-patient-[0-9]+$"
+DEMO_USERNAME_REGEX = r"^demo-(admin|physio-.+|patient-[0-9]+)$"
+BATCH_SIZE = 2000
+USER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "password",
+    "is_staff",
+    "is_superuser",
+    "is_active",
+)
+
+TYPICAL = "typical"
+SLOW = "slow"
+NOT_IMPROVING = "not_improving"
+WORSENING = "worsening"
+RED_FLAG = "red_flag"
+CHRONIC = "chronic"
+RECOVERED = "recovered"
+SPARSE = "sparse"
+# Patient n follows COURSES[n % 8], so any 8 consecutive patients show every course.
+COURSES: tuple[str, ...] = (
+    TYPICAL,
+    SLOW,
+    NOT_IMPROVING,
+    WORSENING,
+    RED_FLAG,
+    CHRONIC,
+    RECOVERED,
+    SPARSE,
+)
+COURSE_LABELS: dict[str, str] = {
+    TYPICAL: "typical recovery",
+    SLOW: "slow recovery",
+    NOT_IMPROVING: "not improving",
+    WORSENING: "worsening",
+    RED_FLAG: "red flag",
+    CHRONIC: "chronic",
+    RECOVERED: "recovered",
+    SPARSE: "sparse logger",
+}
+# How many days ago the pain started, per course (inclusive range).
+ONSET_DAYS_AGO: dict[str, tuple[int, int]] = {
+    TYPICAL: (30, 40),
+    SLOW: (21, 40),
+    NOT_IMPROVING: (26, 45),
+    WORSENING: (14, 35),
+    RED_FLAG: (5, 21),
+    CHRONIC: (90, 150),  # more than 12 weeks
+    RECOVERED: (42, 70),
+    SPARSE: (10, 35),
+}
+RED_FLAG_CODES: tuple[str, ...] = (RedFlag.LEG_WEAKNESS, RedFlag.ACCIDENT)
+
+FIRST_NAMES: tuple[str, ...] = (
+    "Anna", "Bram", "Daan", "Emma", "Eva", "Fleur", "Floor", "Hans", "Ingrid", "Jan",
+    "Jeroen", "Johan", "Julia", "Kees", "Lars", "Lisa", "Lotte", "Maarten", "Marieke",
+    "Mark", "Noah", "Petra", "Ruben", "Sander", "Sanne", "Sem", "Sophie", "Thijs",
+    "Tim", "Wim", "Yvonne", "Zoë",
+)  # fmt: skip
+LAST_NAMES: tuple[str, ...] = (
+    "Bakker", "Bos", "Brouwer", "de Boer", "de Bruijn", "de Graaf", "de Groot",
+    "de Jong", "de Vries", "de Wit", "Dekker", "Hendriks", "Jansen", "Janssen",
+    "Kok", "Meijer", "Mulder", "Peters", "Smit", "van Beek", "van den Berg",
+    "van der Heijden", "van der Linden", "van Dijk", "van Leeuwen", "Verhoeven",
+    "Vermeulen", "Visser", "Willems", "Wouters",
+)  # fmt: skip
+NOTES: dict[str, tuple[str, ...]] = {
+    "low": (
+        "Goede dag, lekker gewandeld.",
+        "Bijna geen last meer.",
+        "Weer gefietst naar het werk.",
+        "Oefeningen gedaan, voelt goed.",
+    ),
+    "mid": (
+        "Stijf bij het opstaan.",
+        "Na het werk meer last.",
+        "Lang zitten gaat nog moeilijk.",
+        "Oefeningen gedaan.",
+    ),
+    "high": (
+        "Slecht geslapen door de pijn.",
+        "Bukken lukt niet.",
+        "Veel last bij het aankleden.",
+        "Pijn straalt uit naar de bil.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PlannedEntry:
+    day: dt.date
+    pain: int
+    function: str
+    bed_rest: bool
+    active_minutes: int | None
+    work_status: str
+    painkillers: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class PlannedPatient:
+    n: int
+    username: str
+    first_name: str
+    last_name: str
+    year_of_birth: int
+    language: str
+    course: str
+    onset: dt.date
+    entries: tuple[PlannedEntry, ...]
+    red_flag: str  # a RedFlag code, or "" for none
+    red_flag_day: dt.date | None
+
+
+@dataclass(frozen=True)
+class DemoLogins:
+    """Who can log in after seeding, for the command to print."""
+
+    admin: str
+    physios: tuple[tuple[User, Clinic], ...]
+    patients: tuple[PlannedPatient, ...]
+
+
+def patient_username(n: int) -> str:
+    return f"{PATIENT_PREFIX}{n}"
+
+
+def physio_username(clinic: Clinic) -> str:
+    return f"{PHYSIO_PREFIX}{clinic.slug}"
+
+
+def course_for(n: int) -> str:
+    return COURSES[n % len(COURSES)]
+
+
+def clinic_index(n: int, clinic_count: int) -> int:
+    """Round-robin over the clinics, shifted by one every lap: with 8 clinics and
+    8 courses a plain round-robin would give each clinic a single course."""
+    return (n - 1 + (n - 1) // clinic_count) % clinic_count
+
+
+def plan_patient(*, n: int, seed: int, today: dt.date, days: int) -> PlannedPatient:
+    """Patient n's person and diary, drawn from its own ``Random(f"{seed}-{n}")``."""
+    rng = random.Random(f"{seed}-{n}")
+    # The person first, so that a different --days changes the diary, not the name.
+    first_name, last_name = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    age = rng.randint(22, 78)
+    language = Language.EN if rng.random() < 0.15 else Language.NL
+    employed = age < 67 and rng.random() < 0.8
+    course = course_for(n)
+    onset, entries = plan_diary(course=course, rng=rng, today=today, days=days, employed=employed)
+    red_flag, red_flag_day = "", None
+    if course == RED_FLAG:
+        red_flag = rng.choice(RED_FLAG_CODES)
+        first_day = entries[0].day if entries else today
+        if red_flag == RedFlag.ACCIDENT:  # reported when the diary starts
+            red_flag_day = first_day
+        else:  # noticed in the last few days
+            red_flag_day = max(today - dt.timedelta(days=rng.randint(0, 3)), first_day)
+    return PlannedPatient(
+        n=n,
+        username=patient_username(n),
+        first_name=first_name,
+        last_name=last_name,
+        year_of_birth=today.year - age,
+        language=language,
+        course=course,
+        onset=onset,
+        entries=entries,
+        red_flag=red_flag,
+        red_flag_day=red_flag_day,
+    )
+
+
+def plan_diary(
+    *, course: str, rng: random.Random, today: dt.date, days: int, employed: bool
+) -> tuple[dt.date, tuple[PlannedEntry, ...]]:
+    """The onset and the diary of one course. The patient starts logging a few days
+    after the onset; the diary never reaches back more than ``days`` days."""
+    low, high = ONSET_DAYS_AGO[course]
+    onset = today - dt.timedelta(days=rng.randint(low, high))
+    first = max(onset + dt.timedelta(days=rng.randint(1, 4)), today - dt.timedelta(days=days - 1))
+    level = rng.uniform(6.0, 7.5)  # pain at onset
+    plateau = rng.uniform(4.5, 5.5)  # chronic and worsening courses settle here
+    bed_rest_days = rng.choice((0, 0, 1, 2))
+    entries = []
+    for index, day in enumerate(_logged_days(course=course, rng=rng, first=first, today=today)):
+        days_left = (today - day).days
+        pain = _pain(
+            course=course,
+            rng=rng,
+            level=level,
+            plateau=plateau,
+            weeks=(day - onset).days / 7,
+            days_left=days_left,
+        )
+        function = _function(pain, rng)
+        bed_rest = index < bed_rest_days and pain >= 5
+        minutes = None if rng.random() < 0.1 else max(0, round(rng.gauss(80 - 8 * pain, 15)))
+        if bed_rest and minutes is not None:
+            minutes = min(minutes, 10)
+        early = (day - first).days < 14
+        painkillers = pain >= 4 and rng.random() < (0.85 if early else 0.3)
+        note = rng.choice(NOTES[_band(pain)]) if rng.random() < 0.12 else ""
+        entries.append(
+            PlannedEntry(
+                day=day,
+                pain=pain,
+                function=function,
+                bed_rest=bed_rest,
+                active_minutes=minutes,
+                work_status=_work_status(pain, function, employed=employed),
+                painkillers=painkillers,
+                note=note,
+            )
+        )
+    return onset, tuple(entries)
+
+
+def _logged_days(
+    *, course: str, rng: random.Random, first: dt.date, today: dt.date
+) -> list[dt.date]:
+    if course == SPARSE:
+        # Every 3rd or 4th day: at most 3 entries in any 7 days.
+        day, logged = today - dt.timedelta(days=rng.randint(0, 2)), []
+        while day >= first:
+            logged.append(day)
+            day -= dt.timedelta(days=rng.choice((3, 3, 4)))
+        return sorted(logged)
+    # Almost every day; a forgotten day now and then, but never the last two.
+    span = (today - first).days
+    return [
+        first + dt.timedelta(days=offset)
+        for offset in range(span + 1)
+        if span - offset < 2 or rng.random() >= 1 / 15
+    ]
+
+
+def _pain(
+    *,
+    course: str,
+    rng: random.Random,
+    level: float,
+    plateau: float,
+    weeks: float,
+    days_left: int,
+) -> int:
+    _faster, typical, slower = expected_band(weeks)
+    noise = rng.gauss(0, 0.6)
+    if course == SLOW:
+        value = level * slower
+    elif course == NOT_IMPROVING:
+        value = level - 1  # flat around the baseline
+    elif course == WORSENING:
+        # Flat, then rising by 4 over the last week.
+        value = plateau + 4 * max(0, 6 - days_left) / 6
+        noise /= 2
+    elif course == RED_FLAG:
+        value = (level + 0.5) * typical
+    elif course == CHRONIC:
+        value = max(4, plateau + (level - plateau) * math.exp(-0.3 * weeks))
+        noise = max(noise, 4 - value)  # still at least 4
+    elif course == RECOVERED:
+        value = level * math.exp(-0.4 * weeks)
+        if days_left < 7:
+            return min(1, max(0, round(value + noise)))
+    else:  # TYPICAL, SPARSE
+        value = level * typical
+    return min(10, max(0, round(value + noise)))
+
+
+def _function(pain: int, rng: random.Random) -> str:
+    if pain <= 2:
+        return Function.YES
+    if pain <= 4:
+        return Function.YES if rng.random() < 0.3 else Function.PARTLY
+    if pain <= 6:
+        return Function.NO if rng.random() < 0.3 else Function.PARTLY
+    return Function.NO
+
+
+def _work_status(pain: int, function: str, *, employed: bool) -> str:
+    if not employed:
+        return WorkStatus.NOT_APPLICABLE
+    if function == Function.NO:
+        return WorkStatus.OFF_SICK
+    if function == Function.PARTLY and pain >= 5:
+        return WorkStatus.REDUCED
+    return WorkStatus.WORKING
+
+
+def _band(pain: int) -> str:
+    return "low" if pain <= 2 else "mid" if pain <= 5 else "high"
+
+
+def seed_demo(
+    *, clinics: Sequence[Clinic], patients: int, days: int, password: str, seed: int
+) -> DemoLogins:
+    """Create or update the demo users and regenerate every demo patient's diary.
+
+    Patients are spread over ``clinics`` (see :func:`clinic_index`); every demo
+    user gets the same password hash, made once.
+    """
+    if not clinics:
+        raise ValueError("clinics: at least one clinic is needed")
+    today = timezone.localdate()
+    now = timezone.now()
+    plans = [plan_patient(n=n, seed=seed, today=today, days=days) for n in range(1, patients + 1)]
+
+    with transaction.atomic():
+        existing = {u.username: u for u in User.objects.filter(username__regex=DEMO_USERNAME_REGEX)}
+        password_hash = _password_hash(password, existing.values())
+
+        wanted: dict[str, dict] = {
+            ADMIN_USERNAME: {
+                "first_name": "Demo",
+                "last_name": "Beheerder",
+                "is_staff": True,
+                "is_superuser": True,
+            }
+        }
+        for clinic in clinics:
+            rng = random.Random(f"{seed}-{clinic.slug}")
+            wanted[physio_username(clinic)] = {
+                "first_name": rng.choice(FIRST_NAMES),
+                "last_name": rng.choice(LAST_NAMES),
+            }
+        for plan in plans:
+            wanted[plan.username] = {"first_name": plan.first_name, "last_name": plan.last_name}
+        users = _save_users(wanted, existing=existing, password_hash=password_hash)
+
+        surplus = [
+            u.pk
+            for name, u in existing.items()
+            if name.startswith(PATIENT_PREFIX) and name not in wanted
+        ]
+        for chunk in _chunks(surplus, 500):
+            User.objects.filter(pk__in=chunk).delete()
+
+        physios = {c.slug: users[physio_username(c)] for c in clinics}
+        _save_memberships(physios=physios, clinics=clinics)
+        demo_patients = _save_patients(
+            plans, users=users, clinics=clinics, physios=physios, now=now
+        )
+
+        # Regenerate the diaries: delete every demo patient's episodes, then recreate.
+        Episode.objects.filter(patient__user__username__regex=PATIENT_USERNAME_REGEX).delete()
+        _create_episodes(plans, patients=demo_patients, now=now)
+
+    return DemoLogins(
+        admin=ADMIN_USERNAME,
+        physios=tuple((physios[c.slug], c) for c in clinics),
+        patients=tuple(plans),
+    )
+
+
+def _password_hash(password: str, users: Iterable[User]) -> str:
+    """Reuse the demo users' current hash when it matches (so a re-run changes
+    nothing), else hash once: hashing per user would take minutes."""
+    common = Counter(u.password for u in users).most_common(1)
+    if common and check_password(password, common[0][0]):
+        return common[0][0]
+    return make_password(password)
+
+
+def _save_users(
+    wanted: dict[str, dict], *, existing: dict[str, User], password_hash: str
+) -> dict[str, User]:
+    """Create the missing users and update changed ones; returns them by username."""
+    to_create, to_update = [], []
+    for username, values in wanted.items():
+        values = {
+            "email": f"{username}@example.org",
+            "password": password_hash,
+            "is_staff": False,
+            "is_superuser": False,
+            "is_active": True,
+            **values,
+        }
+        user = existing.get(username)
+        if user is None:
+            to_create.append(User(username=username, **values))
+        elif any(getattr(user, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(user, field, value)
+            to_update.append(user)
+    User.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    User.objects.bulk_update(to_update, USER_FIELDS, batch_size=BATCH_SIZE)
+    return {**existing, **{u.username: u for u in to_create}}
+
+
+def _save_memberships(*, physios: dict[str, User], clinics: Sequence[Clinic]) -> None:
+    have = set(
+        Membership.objects.filter(user__in=physios.values()).values_list("user_id", "clinic_id")
+    )
+    Membership.objects.bulk_create(
+        Membership(user=physios[c.slug], clinic=c)
+        for c in clinics
+        if (physios[c.slug].pk, c.pk) not in have
+    )
+
+
+def _save_patients(
+    plans: Sequence[PlannedPatient],
+    *,
+    users: dict[str, User],
+    clinics: Sequence[Clinic],
+    physios: dict[str, User],
+    now: dt.datetime,
+) -> dict[str, Patient]:
+    existing = {
+        p.user.username: p
+        for p in Patient.objects.select_related("user").filter(
+            user__username__regex=PATIENT_USERNAME_REGEX
+        )
+    }
+    to_create, to_update = [], []
+    for plan in plans:
+        clinic = clinics[clinic_index(plan.n, len(clinics))]
+        values = {
+            "clinic_id": clinic.pk,
+            "physio_id": physios[clinic.slug].pk,
+            "year_of_birth": plan.year_of_birth,
+            "language": plan.language,
+        }
+        patient = existing.get(plan.username)
+        if patient is None:
+            joined = _moment(plan.entries[0].day if plan.entries else plan.onset, 9, now)
+            patient = Patient(user=users[plan.username], created_at=joined, **values)
+            to_create.append(patient)
+            existing[plan.username] = patient
+        elif any(getattr(patient, field) != value for field, value in values.items()):
+            for field, value in values.items():
+                setattr(patient, field, value)
+            to_update.append(patient)
+    Patient.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    Patient.objects.bulk_update(
+        to_update, ["clinic", "physio", "year_of_birth", "language"], batch_size=BATCH_SIZE
+    )
+    return existing
+
+
+def _create_episodes(
+    plans: Sequence[PlannedPatient], *, patients: dict[str, Patient], now: dt.datetime
+) -> None:
+    today = timezone.localdate(now)
+    episodes = []
+    for plan in plans:
+        opened_at = _moment(plan.entries[0].day if plan.entries else plan.onset, 9, now)
+        assessment = engine.assess(
+            onset=plan.onset,
+            today=today,
+            entries=[engine.DayEntry(e.day, e.pain, e.function, e.bed_rest) for e in plan.entries],
+            red_flags=[plan.red_flag] if plan.red_flag else [],
+        )
+        episode = Episode(
+            patient=patients[plan.username],
+            onset=plan.onset,
+            opened_at=opened_at,
+            intake_done_at=opened_at,
+            data_changed_at=now,
+        )
+        episode.first_improved_on, episode.first_recovered_on = _first_improved_and_recovered(
+            plan.entries, baseline=assessment.baseline
+        )
+        fields = services.snapshot_fields(
+            episode=episode,
+            assessment=assessment,
+            today=today,
+            red_flag_at=_moment(plan.red_flag_day, 10, now) if plan.red_flag else None,
+        )
+        for name, value in fields.items():
+            setattr(episode, name, value)
+        episodes.append(episode)
+    Episode.objects.bulk_create(episodes, batch_size=BATCH_SIZE)  # sets pks (SQLite, PostgreSQL)
+    AssessmentRecord.objects.bulk_create(
+        [
+            services.assessment_record(episode=episode, patient=episode.patient)
+            for episode in episodes
+        ],
+        batch_size=BATCH_SIZE,
+    )
+
+    entries, red_flags = [], []
+    for plan, episode in zip(plans, episodes, strict=True):
+        for e in plan.entries:
+            moment = _moment(e.day, 20, now)
+            entries.append(
+                DailyEntry(
+                    episode=episode,
+                    day=e.day,
+                    pain=e.pain,
+                    function=e.function,
+                    bed_rest=e.bed_rest,
+                    active_minutes=e.active_minutes,
+                    work_status=e.work_status,
+                    painkillers=e.painkillers,
+                    note=e.note,
+                    created_at=moment,
+                    updated_at=moment,
+                )
+            )
+        if plan.red_flag:
+            red_flags.append(
+                RedFlagReport(
+                    episode=episode,
+                    code=plan.red_flag,
+                    reported_at=_moment(plan.red_flag_day, 10, now),
+                )
+            )
+    DailyEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
+    RedFlagReport.objects.bulk_create(red_flags, batch_size=BATCH_SIZE)
+
+
+def _first_improved_and_recovered(
+    entries: Sequence, *, baseline: float | None
+) -> tuple[dt.date | None, dt.date | None]:
+    """The first days the diary showed a meaningful improvement and recovery, as
+    the daily assessment would have recorded them had it run every day."""
+    by_day = {e.day: e for e in entries}
+    improved = recovered = None
+    for day in sorted(by_day):
+        window = [by_day[d] for d in (day - dt.timedelta(days=n) for n in range(7)) if d in by_day]
+        if len(window) < 4:
+            continue
+        mean_7d = sum(e.pain for e in window) / len(window)
+        if improved is None and engine.meaningful_improvement(baseline, mean_7d):
+            improved = day
+        if recovered is None and mean_7d <= 1 and all(e.function == "yes" for e in window):
+            recovered = day
+    return improved, recovered
+
+
+def _moment(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:
+    """That day at that hour (local time); the day's first moment if that is still
+    to come, so timestamps never lie in the future and re-runs repeat them."""
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+    if moment > now:
+        moment = timezone.make_aware(dt.datetime.combine(day, dt.time(0)))
+    return moment
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,489 @@
+"""Clinics, staff, patients, back-pain episodes and their daily entries.
+
+The rules that must always hold are constraints in the database, so no code
+path (a form, the admin, a bulk insert, a script) can break them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A login: an admin (is_staff), a physiotherapist (has memberships) or a patient."""
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.is_staff
+
+    @property
+    def is_physio(self) -> bool:
+        return self.is_active and self.memberships.exists()
+
+    @property
+    def is_patient(self) -> bool:
+        return self.is_active and hasattr(self, "patient")
+
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class ClinicQuerySet(models.QuerySet):
+    def for_staff(self, user) -> ClinicQuerySet:
+        """The clinics whose patients this user may see: all for admins, else their own."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        return self.filter(memberships__user=user)
+
+
+class Clinic(models.Model):
+    name = models.CharField(_("naam"), max_length=100, unique=True)
+    slug = models.SlugField(_("korte naam"), max_length=50, unique=True)
+    city = models.CharField(_("plaats"), max_length=100)
+    phone = models.CharField(_("telefoonnummer"), max_length=20)
+    address = models.CharField(_("adres"), max_length=200, blank=True)
+    active = models.BooleanField(_("actief"), default=True)
+
+    objects = ClinicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("praktijk")
+        verbose_name_plural = _("praktijken")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phone_uri(self) -> str:
+        """The number as a tel: link target (digits only, Dutch country code)."""
+        digits = "".join(ch for ch in self.phone if ch.isdigit())
+        if digits.startswith("0"):
+            digits = "31" + digits[1:]
+        return f"tel:+{digits}"
+
+
+class Membership(models.Model):
+    """A physiotherapist works at a clinic. One person may work at several."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("fysiotherapeut"),
+    )
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("praktijk")
+    )
+    created_at = models.DateTimeField(_("sinds"), default=timezone.now)
+
+    class Meta:
+        ordering = ["clinic__name", "user__username"]
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="membership_once_per_clinic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.clinic}"
+
+
+class Language(models.TextChoices):
+    NL = "nl", "Nederlands"
+    EN = "en", "English"
+
+
+class PatientQuerySet(models.QuerySet):
+    def for_staff(self, user) -> PatientQuerySet:
+        """Patients of the clinics this user works at (every clinic for admins)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self.all()
+        return self.filter(clinic__memberships__user=user)
+
+
+class Patient(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="patient",
+        verbose_name=_("account"),
+    )
+    clinic = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="patients", verbose_name=_("praktijk")
+    )
+    physio = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="treated_patients",
+        verbose_name=_("behandelend fysiotherapeut"),
+    )
+    year_of_birth = models.PositiveSmallIntegerField(_("geboortejaar"))
+    language = models.CharField(
+        _("taal"), max_length=2, choices=Language.choices, default=Language.NL
+    )
+    reminders = models.BooleanField(_("dagelijkse herinnering"), default=True)
+    last_reminded_on = models.DateField(_("laatste herinnering"), null=True, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
+
+    objects = PatientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name", "user__username"]
+        verbose_name = _("patiënt")
+        verbose_name_plural = _("patiënten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year_of_birth__gte=1900) & Q(year_of_birth__lte=2100),
+                name="patient_year_of_birth_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=Language.values), name="patient_language_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.user.display_name()
+
+    def open_episode(self) -> Episode | None:
+        return self.episodes.filter(closed_at__isnull=True).first()
+
+
+class Outcome(models.TextChoices):
+    RECOVERED = "recovered", _("hersteld")
+    IMPROVED = "improved", _("verbeterd, nog klachten")
+    NOT_IMPROVED = "not_improved", _("niet verbeterd")
+    REFERRED = "referred", _("doorverwezen")
+    STOPPED = "stopped", _("gestopt met bijhouden")
+
+
+class Level(models.TextChoices):
+    """The advice levels of advice.engine, most severe first."""
+
+    EMERGENCY = "emergency", _("spoed: huisarts nu")
+    SEE_GP = "see_gp", _("huisarts vandaag")
+    SEE_PHYSIO = "see_physio", _("contact fysiotherapeut")
+    KEEP_MOVING = "keep_moving", _("blijf bewegen")
+    TOO_FEW_ENTRIES = "too_few_entries", _("te weinig dagen")
+    ON_TRACK = "on_track", _("op koers")
+    RECOVERED = "recovered", _("hersteld")
+
+
+class Episode(models.Model):
+    """One episode of back pain: from the day the pain started until it is closed.
+
+    It keeps a snapshot of its latest assessment (level, reasons, baseline, 7-day
+    mean, rules version, day assessed) so lists never run the engine per row.
+    """
+
+    patient = models.ForeignKey(
+        Patient, on_delete=models.CASCADE, related_name="episodes", verbose_name=_("patiënt")
+    )
+    onset = models.DateField(_("begonnen op"), help_text=_("De dag waarop de rugpijn begon."))
+    opened_at = models.DateTimeField(_("geopend"), default=timezone.now)
+    closed_at = models.DateTimeField(_("gesloten"), null=True, blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices, blank=True)
+    intake_done_at = models.DateTimeField(_("intake ingevuld"), null=True, blank=True)
+    # Bumped whenever entries or red flags change: the chart cache key.
+    data_changed_at = models.DateTimeField(_("gegevens gewijzigd"), default=timezone.now)
+
+    level = models.CharField(_("advies"), max_length=20, choices=Level.choices, blank=True)
+    reasons = models.JSONField(_("redenen"), default=list, blank=True)
+    baseline = models.FloatField(_("startwaarde pijn"), null=True, blank=True)
+    mean_7d = models.FloatField(_("gemiddelde pijn 7 dagen"), null=True, blank=True)
+    rules_version = models.CharField(_("versie regels"), max_length=20, blank=True)
+    assessed_on = models.DateField(_("beoordeeld op"), null=True, blank=True)
+    # Derived from the snapshot, stored so the dashboard sorts and filters in SQL.
+    triage_rank = models.PositiveSmallIntegerField(_("triage"), default=99)
+    red_flag_at = models.DateTimeField(_("nieuwste alarmsignaal"), null=True, blank=True)
+    first_improved_on = models.DateField(_("eerst duidelijk verbeterd"), null=True, blank=True)
+    first_recovered_on = models.DateField(_("eerst hersteld"), null=True, blank=True)
+    # An alert is raised when the advice rises to a level that needs a person
+    # (see_physio or higher) or a new reason at such a level fires.
+    alert_raised_at = models.DateTimeField(_("melding"), null=True, blank=True)
+    alert_acknowledged_at = models.DateTimeField(_("melding gezien"), null=True, blank=True)
+    alert_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("melding gezien door"),
+    )
+
+    class Meta:
+        ordering = ["-opened_at"]
+        indexes = [models.Index(fields=["triage_rank", "red_flag_at"], name="episode_triage")]
+        verbose_name = _("episode")
+        verbose_name_plural = _("episodes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient"],
+                condition=Q(closed_at__isnull=True),
+                name="episode_one_open_per_patient",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True, outcome="")
+                | Q(closed_at__isnull=False, outcome__in=Outcome.values),
+                name="episode_outcome_iff_closed",
+            ),
+            models.CheckConstraint(
+                condition=Q(level="") | Q(level__in=Level.values), name="episode_level_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} ({self.onset:%d-%m-%Y})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def week_number(self, today) -> int:
+        """The week since onset the patient is in: days 0–6 are week 1."""
+        return (today - self.onset).days // 7 + 1
+
+    @property
+    def alert_unacknowledged(self) -> bool:
+        return self.alert_raised_at is not None and (
+            self.alert_acknowledged_at is None or self.alert_acknowledged_at < self.alert_raised_at
+        )
+
+
+class Function(models.TextChoices):
+    YES = "yes", _("ja")
+    PARTLY = "partly", _("gedeeltelijk")
+    NO = "no", _("nee")
+
+
+class WorkStatus(models.TextChoices):
+    WORKING = "working", _("aan het werk")
+    REDUCED = "reduced", _("minder uren")
+    OFF_SICK = "off_sick", _("ziek gemeld")
+    NOT_APPLICABLE = "n_a", _("niet van toepassing")
+
+
+class DailyEntry(models.Model):
+    """One day of the diary. At most one per episode and day."""
+
+    PAIN_MIN, PAIN_MAX = 0, 10
+    MINUTES_MAX = 1440
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="entries", verbose_name=_("episode")
+    )
+    day = models.DateField(_("dag"))
+    pain = models.PositiveSmallIntegerField(_("pijn"))
+    function = models.CharField(
+        _("dagelijkse activiteiten"), max_length=6, choices=Function.choices
+    )
+    bed_rest = models.BooleanField(_("bedrust"), default=False)
+    active_minutes = models.PositiveSmallIntegerField(_("actieve minuten"), null=True, blank=True)
+    work_status = models.CharField(
+        _("werk"), max_length=10, choices=WorkStatus.choices, default=WorkStatus.NOT_APPLICABLE
+    )
+    painkillers = models.BooleanField(_("pijnstillers"), default=False)
+    note = models.CharField(_("notitie"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
+    updated_at = models.DateTimeField(_("gewijzigd"), default=timezone.now)
+
+    class Meta:
+        ordering = ["episode", "day"]
+        verbose_name = _("dagregistratie")
+        verbose_name_plural = _("dagregistraties")
+        constraints = [
+            models.UniqueConstraint(fields=["episode", "day"], name="entry_once_per_day"),
+            models.CheckConstraint(
+                condition=Q(pain__gte=0) & Q(pain__lte=10), name="entry_pain_0_10"
+            ),
+            models.CheckConstraint(
+                condition=Q(active_minutes__isnull=True)
+                | (Q(active_minutes__gte=0) & Q(active_minutes__lte=1440)),
+                name="entry_active_minutes_in_a_day",
+            ),
+            models.CheckConstraint(
+                condition=Q(function__in=Function.values), name="entry_function_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(work_status__in=WorkStatus.values), name="entry_work_status_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode}: {self.day:%d-%m-%Y} pijn {self.pain}"
+
+
+class RedFlag(models.TextChoices):
+    """The red-flag codes of the clinical rules, with the patient's plain question."""
+
+    BLADDER_BOWEL = "bladder_bowel", _("Problemen met plassen of ontlasting")
+    SEXUAL_FUNCTION = "sexual_function", _("Problemen met seksuele functies")
+    SADDLE_NUMBNESS = "saddle_numbness", _("Doof gevoel rond de geslachtsdelen of anus")
+    LEG_WEAKNESS = "leg_weakness", _("Minder gevoel en kracht in de benen")
+    FEVER_UNWELL = "fever_unwell", _("Ziek voelen door de rugpijn, bijvoorbeeld koorts")
+    CANCER_HISTORY = (
+        "cancer_history",
+        _("Ouder dan 50, eerder kanker, pijn zonder duidelijke oorzaak"),
+    )
+    ACCIDENT = "accident", _("Pijn begonnen na een ongeluk of val")
+
+
+class RedFlagReport(models.Model):
+    """A red flag the patient reported; it stays in force until marked resolved."""
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="red_flags", verbose_name=_("episode")
+    )
+    code = models.CharField(_("alarmsignaal"), max_length=20, choices=RedFlag.choices)
+    reported_at = models.DateTimeField(_("gemeld"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("opgelost"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reported_at"]
+        verbose_name = _("alarmsignaal")
+        verbose_name_plural = _("alarmsignalen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__in=RedFlag.values), name="red_flag_code_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=models.F("reported_at")),
+                name="red_flag_resolved_after_reported",
+            ),
+            models.UniqueConstraint(
+                fields=["episode", "code"],
+                condition=Q(resolved_at__isnull=True),
+                name="red_flag_one_open_per_code",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode}: {self.get_code_display()}"
+
+
+class AssessmentRecord(models.Model):
+    """History: written whenever an episode's level changes. What the patient was
+    told, when, and under which rules version."""
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("episode")
+    )
+    assessed_at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+    assessed_on = models.DateField(_("beoordeeld op"))
+    level = models.CharField(_("advies"), max_length=20, choices=Level.choices)
+    reasons = models.JSONField(_("redenen"), default=list)
+    baseline = models.FloatField(_("startwaarde pijn"), null=True)
+    mean_7d = models.FloatField(_("gemiddelde pijn 7 dagen"), null=True)
+    rules_version = models.CharField(_("versie regels"), max_length=20)
+    message = models.TextField(_("wat de patiënt las"))
+
+    class Meta:
+        ordering = ["-assessed_at", "-pk"]
+        verbose_name = _("beoordeling")
+        verbose_name_plural = _("beoordelingen")
+
+    def __str__(self) -> str:
+        return f"{self.episode}: {self.level} ({self.assessed_on})"
+
+
+class RiskFactor(models.TextChoices):
+    """The five risk-factor statements (yellow flags) of the clinical rules."""
+
+    SERIOUS_CAUSE_BELIEF = (
+        "serious_cause_belief",
+        _("Ik denk dat er iets ernstigs met mijn rug aan de hand is."),
+    )
+    MOVEMENT_HARMFUL_BELIEF = (
+        "movement_harmful_belief",
+        _("Ik denk dat bewegen of in beweging komen slecht is voor mijn rug."),
+    )
+    FEAR_AVOIDANCE = (
+        "fear_avoidance",
+        _("Ik vermijd activiteiten en rust veel, omdat ik bang ben voor de pijn."),
+    )
+    LOW_MOOD = "low_mood", _("Ik voel me somber of neerslachtig.")
+    HEAVY_WORK = (
+        "heavy_work",
+        _(
+            "In mijn werk moet ik veel tillen, bukken of draaien, "
+            "of heb ik te maken met trillingen."
+        ),
+    )
+
+
+class RiskFactorAnswer(models.Model):
+    """A patient's answer to one risk-factor statement, at intake or when the diary
+    first shows no improvement. They inform; they trigger nothing."""
+
+    class Occasion(models.TextChoices):
+        INTAKE = "intake", _("intake")
+        NOT_IMPROVING = "not_improving", _("geen verbetering")
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.CASCADE, related_name="risk_factors", verbose_name=_("episode")
+    )
+    code = models.CharField(_("risicofactor"), max_length=30, choices=RiskFactor.choices)
+    answer = models.BooleanField(_("antwoord"))
+    occasion = models.CharField(_("moment"), max_length=20, choices=Occasion.choices)
+    answered_at = models.DateTimeField(_("beantwoord"), default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+        verbose_name = _("antwoord risicofactor")
+        verbose_name_plural = _("antwoorden risicofactoren")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "occasion", "code"], name="risk_factor_once_per_occasion"
+            ),
+            models.CheckConstraint(
+                condition=Q(code__in=RiskFactor.values), name="risk_factor_code_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.episode}: {self.code}={self.answer}"
+
+
+class AlertAcknowledgement(models.Model):
+    """A physiotherapist saw an alert: who, when, and what it said."""
+
+    episode = models.ForeignKey(
+        Episode,
+        on_delete=models.CASCADE,
+        related_name="acknowledgements",
+        verbose_name=_("episode"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("gezien door"),
+    )
+    acknowledged_at = models.DateTimeField(_("gezien op"), default=timezone.now)
+    level = models.CharField(_("advies"), max_length=20, choices=Level.choices)
+    reasons = models.JSONField(_("redenen"), default=list)
+
+    class Meta:
+        ordering = ["-acknowledged_at"]
+        verbose_name = _("gezien melding")
+        verbose_name_plural = _("geziene meldingen")
+
+    def __str__(self) -> str:
+        return f"{self.episode}: {self.level} ({self.acknowledged_at:%d-%m-%Y %H:%M})"
