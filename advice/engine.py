@@ -50,6 +50,7 @@ __all__ = [
     "baseline_midpoint_weeks",
     "expected_band",
     "expected_course",
+    "meaningful_improvement",
     "reason_level",
     "red_flag_reason",
 ]
@@ -154,6 +155,8 @@ _NOT_RECOVERED_PAIN = 4
 _NOT_RECOVERED_FRACTION_OF_BASELINE = Fraction(1, 2)
 _CHRONIC_MIN_DAYS_SINCE_ONSET = 84
 _RECOVERED_MAX_PAIN = 1
+
+_MAX_DENOMINATOR = 1000  # means of up to 7 integers have denominators of at most 7
 
 _SEVERITY = {level: index for index, level in enumerate(LEVELS)}
 _RED_FLAG_ORDER = {code: index for index, code in enumerate(RED_FLAGS)}
@@ -336,6 +339,20 @@ def assess(
         days_since_onset=days_since_onset,
         rules_version=RULES_VERSION,
     )
+
+
+def meaningful_improvement(baseline: float | None, mean_7d: float | None) -> bool | None:
+    """Whether M7 is a meaningful improvement on B (Ostelo 2008: B − M7 ≥ 2 points
+    or ≥ 30 % of B), for a stored assessment. None when either is missing.
+
+    Both are means of at most 7 whole numbers, so the exact fraction is recovered
+    from the float before comparing, as ``assess`` compares.
+    """
+    if baseline is None or mean_7d is None:
+        return None
+    exact_b = Fraction(baseline).limit_denominator(_MAX_DENOMINATOR)
+    exact_m7 = Fraction(mean_7d).limit_denominator(_MAX_DENOMINATOR)
+    return _meaningful_improvement(exact_b, exact_m7)
 
 
 def band_fraction(weeks: float, curve: str) -> float:

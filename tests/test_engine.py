@@ -25,6 +25,7 @@ from advice.engine import (
     baseline_midpoint_weeks,
     expected_band,
     expected_course,
+    meaningful_improvement,
     reason_level,
 )
 
@@ -883,3 +884,19 @@ def test_baseline_midpoint_is_none_without_a_baseline():
 def test_baseline_midpoint_before_onset_counts_as_zero_weeks():
     entries = diary(ago(20), [5, 5, 5])
     assert baseline_midpoint_weeks(onset=ago(2), today=TODAY, entries=entries) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("baseline", "mean_7d", "improved"),
+    [
+        (4.0, 2.8, True),  # 1.2 points is exactly 30 % of 4
+        (4.0, 2.9, False),
+        (9.0, 7.0, True),  # 2 points, though less than 30 % of 9
+        (9.0, 7.142857142857143, False),  # 50/7: 1.86 points
+        (20 / 3, 14 / 3, True),  # exactly 2 points from repeating decimals
+        (None, 3.0, None),
+        (5.0, None, None),
+    ],
+)
+def test_meaningful_improvement_of_a_stored_assessment(baseline, mean_7d, improved):
+    assert meaningful_improvement(baseline, mean_7d) is improved

@@ -1,0 +1,452 @@
+"""The words of the advice: what a patient reads for each level and reason, and the
+short labels the physiotherapist sees.
+
+Dutch source strings with an English translation (``locale/en``). No database
+access: this module only needs Django settings, so it can be imported anywhere.
+The clinical meaning of every level and reason is ``shared/clinical/RULES.md``;
+the facts come from the FysioMaatwerk leaflet "Lage rugpijn" (000) and
+"Lage rugpijn: een overzicht" (002). Patient texts are at B1 level and never
+promise a recovery rate: "de meeste mensen gaan in de eerste weken flink vooruit".
+
+Module-level texts are lazy, so they follow the active language; the functions
+return plain strings in the language that is active when they are called
+(``translation.override(lang)`` works).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from advice.engine import (
+    BED_REST,
+    CHRONIC_12W,
+    DAILY_ACTIVITIES,
+    EMERGENCY,
+    FEW_ENTRIES,
+    KEEP_MOVING,
+    LEVELS,
+    NO_PROGRESS_2W,
+    NOT_IMPROVING,
+    NOT_RECOVERED_6W,
+    ON_TRACK,
+    RECOVERED,
+    RED_FLAG_PREFIX,
+    SEE_GP,
+    SEE_PHYSIO,
+    TOO_FEW_ENTRIES,
+    WORSENING,
+    reason_level,
+)
+
+if TYPE_CHECKING:
+    from tracker.models import Clinic
+
+__all__ = [
+    "ABOUT_THE_APP",
+    "LEVEL_TITLES",
+    "LEVEL_TONES",
+    "RED_FLAG_QUESTIONS",
+    "RISK_FACTOR_EDUCATION",
+    "STAFF_LEVEL_LABELS",
+    "URGENT_LEVELS",
+    "Advice",
+    "Call",
+    "patient_advice",
+    "patient_message",
+    "reason_line",
+    "staff_reason_explanation",
+    "staff_reason_label",
+]
+
+
+# --- Patient: one headline per level ------------------------------------------------
+
+LEVEL_TITLES: dict[str, Promise] = {
+    EMERGENCY: _("Bel nu uw huisarts of de huisartsenpost"),
+    SEE_GP: _("Bel vandaag uw huisarts"),
+    SEE_PHYSIO: _("Neem contact op met uw fysiotherapeut"),
+    KEEP_MOVING: _("Blijf in beweging"),
+    TOO_FEW_ENTRIES: _("Vul nog een paar dagen in"),
+    ON_TRACK: _("U bent goed op weg"),
+    RECOVERED: _("Goed gedaan: u bent hersteld"),
+}
+
+# Bootstrap contextual colour per level. Never the only signal: the title says it.
+LEVEL_TONES: dict[str, str] = {
+    EMERGENCY: "danger",
+    SEE_GP: "warning",
+    SEE_PHYSIO: "warning",
+    KEEP_MOVING: "info",
+    TOO_FEW_ENTRIES: "info",
+    ON_TRACK: "success",
+    RECOVERED: "success",
+}
+
+# Levels that need a doctor: shown as an alert (role="alert").
+URGENT_LEVELS: frozenset[str] = frozenset({EMERGENCY, SEE_GP})
+
+# --- Patient: what it means and what to do, per level --------------------------------
+# SEE_PHYSIO is built in patient_advice(): it names the patient's own clinic.
+
+_LEVEL_PARAGRAPHS: dict[str, tuple[Promise, ...]] = {
+    EMERGENCY: (
+        _(
+            "U heeft een klacht die kan wijzen op een ernstig probleem. Dat is zeldzaam, "
+            "maar een arts moet er nu naar kijken."
+        ),
+        _(
+            "Bel nu uw huisarts. Is de praktijk dicht, zoals 's avonds, 's nachts of in het "
+            "weekend? Bel dan de huisartsenpost."
+        ),
+        _("Is het heel ernstig? Bel dan 112."),
+        _("Wacht niet tot uw volgende afspraak bij de fysiotherapeut."),
+    ),
+    SEE_GP: (
+        _(
+            "U heeft een klacht waar een arts naar moet kijken. Meestal is er niets ernstigs "
+            "aan de hand, maar laat het wel vandaag nakijken."
+        ),
+        _(
+            "Bel vandaag uw huisarts. Is de praktijk dicht en voelt u zich erg ziek? Bel dan "
+            "de huisartsenpost."
+        ),
+        _("Vertel uw fysiotherapeut wat de huisarts heeft gezegd."),
+    ),
+    KEEP_MOVING: (
+        _(
+            "Bewegen helpt uw rug te herstellen. Bewegen is niet schadelijk bij lage rugpijn, "
+            "ook niet als het eerst pijn doet."
+        ),
+        _(
+            "Blijf niet langer dan 2 dagen in bed. Te lang stil liggen of zitten maakt uw rug "
+            "stijf en uw spieren zwakker."
+        ),
+        _("Wandel elke dag een stukje. Wissel vaak van houding en blijf niet te lang zitten."),
+        _(
+            "Pak uw gewone dagelijkse activiteiten weer op, zo nodig wat aangepast. "
+            "Pijnstillers kunnen helpen om makkelijker te bewegen."
+        ),
+        _("Lukt dit niet of wordt de pijn erger? Neem dan contact op met uw fysiotherapeut."),
+    ),
+    TOO_FEW_ENTRIES: (
+        _(
+            "Om te zien hoe uw herstel gaat, zijn meer dagen nodig. Vul daarom elke dag in "
+            "hoe het met uw rug gaat. Dat kost maar even."
+        ),
+        _("Als u minstens 4 dagen per week invult, kan Herstelpad laten zien of u vooruitgaat."),
+        _("Blijf intussen in beweging. Dat helpt uw rug."),
+    ),
+    ON_TRACK: (
+        _(
+            "Uw herstel gaat zoals verwacht. De meeste mensen gaan in de eerste weken "
+            "flink vooruit."
+        ),
+        _(
+            "Ga zo door: blijf bewegen, wandel elke dag een stukje en pak uw gewone "
+            "activiteiten weer op."
+        ),
+        _("Vul elke dag in hoe het gaat. Zo ziet u uw vooruitgang."),
+    ),
+    RECOVERED: (
+        _(
+            "U heeft weinig of geen pijn meer en u kunt uw dagelijkse activiteiten weer doen. "
+            "Dat is mooi."
+        ),
+        _(
+            "Rugpijn kan later terugkomen. Dat kunt u niet helemaal voorkomen, maar u kunt de "
+            "kans wel kleiner maken."
+        ),
+        _("Beweeg regelmatig, zodat u fit blijft."),
+        _("Train uw buikspieren en rugspieren."),
+        _(
+            "Vermijd zo veel mogelijk werk waarbij u veel moet bukken en draaien, of werk "
+            "met trillingen."
+        ),
+    ),
+}
+
+_SEE_PHYSIO_INTRO = _(
+    "Uw dagboek laat zien dat uw herstel niet gaat zoals verwacht. Schrik daar niet van, "
+    "maar bespreek het wel met uw fysiotherapeut."
+)
+_SEE_PHYSIO_TOGETHER = _("Samen kijkt u wat u kunt doen om beter te herstellen.")
+_SEE_PHYSIO_MEANWHILE = _("Blijf intussen zo goed als het gaat in beweging.")
+
+# --- Patient: one sentence per reason that fired -------------------------------------
+
+_REASON_LINES: dict[str, Promise] = {
+    WORSENING: _("Uw pijn is de afgelopen dagen duidelijk hoger dan aan het begin."),
+    DAILY_ACTIVITIES: _("U kon een paar dagen achter elkaar uw dagelijkse activiteiten niet doen."),
+    NOT_IMPROVING: _("Na 3 weken is uw pijn nog niet duidelijk minder dan aan het begin."),
+    NOT_RECOVERED_6W: _(
+        "Uw rugpijn begon 6 weken geleden of langer, en de pijn is nog niet genoeg minder."
+    ),
+    CHRONIC_12W: _("Uw rugpijn duurt nu 12 weken of langer."),
+    NO_PROGRESS_2W: _("Na 2 weken is uw pijn niet minder dan aan het begin."),
+    BED_REST: _("U heeft een paar dagen achter elkaar in bed gelegen door uw rug."),
+    FEW_ENTRIES: _("U heeft de afgelopen 7 dagen minder dan 4 dagen ingevuld."),
+}
+
+_RED_FLAG_LINES: dict[str, Promise] = {
+    "bladder_bowel": _("U heeft problemen met plassen of met de ontlasting."),
+    "sexual_function": _("U heeft problemen bij seks, zoals minder gevoel."),
+    "saddle_numbness": _("U voelt minder of niets rond uw geslachtsdelen of anus."),
+    "leg_weakness": _("U heeft minder gevoel en minder kracht in uw benen."),
+    "fever_unwell": _("U voelt zich ziek door uw rugpijn, bijvoorbeeld met koorts."),
+    "cancer_history": _(
+        "U bent ouder dan 50, u had eerder kanker, u voelt zich niet goed en u heeft pijn "
+        "zonder duidelijke oorzaak."
+    ),
+    "accident": _("Uw pijn begon na een ongeluk of een val."),
+}
+
+# --- Patient: the red flags as yes/no questions (leaflet 002), in RED_FLAGS order ----
+
+RED_FLAG_QUESTIONS: dict[str, Promise] = {
+    "bladder_bowel": _(
+        "Heeft u problemen met plassen of met de ontlasting, zoals moeite met plassen?"
+    ),
+    "sexual_function": _("Heeft u problemen bij seks, zoals minder gevoel tijdens seks?"),
+    "saddle_numbness": _(
+        "Voelt u minder of niets rond uw geslachtsdelen of anus, bijvoorbeeld bij het "
+        "afvegen na de wc?"
+    ),
+    "leg_weakness": _("Heeft u minder gevoel en minder kracht in uw benen?"),
+    "fever_unwell": _("Voelt u zich ziek door uw rugpijn, heeft u bijvoorbeeld koorts?"),
+    "cancer_history": _(
+        "Bent u ouder dan 50, had u eerder kanker, voelt u zich niet goed en heeft u pijn "
+        "zonder duidelijke oorzaak?"
+    ),
+    "accident": _("Is uw pijn begonnen na een ongeluk of een val?"),
+}
+
+# --- Patient: education after a "yes" to a risk-factor statement (yellow flags) ------
+# The statements themselves are tracker.models.RiskFactor labels.
+
+RISK_FACTOR_EDUCATION: dict[str, Promise] = {
+    "serious_cause_belief": _(
+        "Bij lage rugpijn is er bijna nooit een beschadiging van de rug of een hernia. "
+        "Bij 9 van de 10 mensen is er geen duidelijke oorzaak te vinden, ook niet op een "
+        "foto of scan. Er is dus meestal niets ernstigs aan de hand."
+    ),
+    "movement_harmful_belief": _(
+        "Bewegen is niet schadelijk voor uw rug, ook niet als het eerst pijn doet. Pijn "
+        "betekent niet dat u uw rug beschadigt. Bewegen kan uw herstel juist sneller maken."
+    ),
+    "fear_avoidance": _(
+        "Te weinig bewegen maakt uw rug stijf en uw spieren zwakker. Blijf daarom niet "
+        "langer dan 2 dagen in bed. Begin klein, bijvoorbeeld met elke dag een stukje "
+        "wandelen."
+    ),
+    "low_mood": _(
+        "Hoe u zich voelt, heeft invloed op uw herstel. Praat erover met uw huisarts of "
+        "fysiotherapeut. Zij kunnen u helpen."
+    ),
+    "heavy_work": _(
+        "Bouw uw werk rustig weer op en til in het begin niet te zwaar. Bespreek met uw "
+        "fysiotherapeut of bedrijfsarts wat u al kunt doen."
+    ),
+}
+
+# --- Patient: what Herstelpad is and is not -----------------------------------------
+
+ABOUT_THE_APP: tuple[Promise, ...] = (
+    _(
+        "Herstelpad helpt u uw herstel van lage rugpijn bij te houden. U vult elke dag in "
+        "hoeveel pijn u heeft en wat u kunt doen."
+    ),
+    _(
+        "Herstelpad laat zien hoe uw herstel gaat en geeft advies uit de folder van "
+        "FysioMaatwerk. Uw fysiotherapeut kijkt mee."
+    ),
+    _("Herstelpad stelt geen diagnose en vervangt geen huisarts of fysiotherapeut."),
+    _("Twijfelt u of maakt u zich zorgen? Bel uw huisarts."),
+    _("In een noodgeval belt u 112."),
+)
+
+# --- Staff: short labels and the thresholds behind them ------------------------------
+
+STAFF_LEVEL_LABELS: dict[str, Promise] = {
+    EMERGENCY: pgettext_lazy("staff level", "Spoed"),
+    SEE_GP: pgettext_lazy("staff level", "Huisarts"),
+    SEE_PHYSIO: pgettext_lazy("staff level", "Fysio bellen"),
+    KEEP_MOVING: pgettext_lazy("staff level", "Blijf bewegen"),
+    TOO_FEW_ENTRIES: pgettext_lazy("staff level", "Te weinig data"),
+    ON_TRACK: pgettext_lazy("staff level", "Op koers"),
+    RECOVERED: pgettext_lazy("staff level", "Hersteld"),
+}
+
+_STAFF_REASON_LABELS: dict[str, Promise] = {
+    WORSENING: pgettext_lazy("staff reason", "verslechtering"),
+    DAILY_ACTIVITIES: pgettext_lazy("staff reason", "kan dagelijkse activiteiten niet"),
+    NOT_IMPROVING: pgettext_lazy("staff reason", "geen verbetering na 3 weken"),
+    NOT_RECOVERED_6W: pgettext_lazy("staff reason", "niet hersteld na 6 weken"),
+    CHRONIC_12W: pgettext_lazy("staff reason", "langer dan 12 weken"),
+    NO_PROGRESS_2W: pgettext_lazy("staff reason", "geen vooruitgang na 2 weken"),
+    BED_REST: pgettext_lazy("staff reason", "bedrust"),
+    FEW_ENTRIES: pgettext_lazy("staff reason", "te weinig registraties"),
+}
+
+_STAFF_REASON_EXPLANATIONS: dict[str, Promise] = {
+    WORSENING: _(
+        "Gemiddelde pijn laatste 7 dagen ≥ startwaarde + 2 (vanaf dag 7), of 3 dagen op rij "
+        "≥ startwaarde + 2."
+    ),
+    DAILY_ACTIVITIES: _("3 dagen op rij in de laatste 7 dagen: dagelijkse activiteiten niet."),
+    NOT_IMPROVING: _(
+        "Vanaf dag 21: gemiddelde pijn laatste 7 dagen > 1 en minder dan 2 punten en minder "
+        "dan 30 procent onder de startwaarde."
+    ),
+    NOT_RECOVERED_6W: _(
+        "6 weken of langer na het begin: gemiddelde pijn laatste 7 dagen ≥ 4, of meer dan "
+        "de helft van de startwaarde."
+    ),
+    CHRONIC_12W: _(
+        "12 weken of langer na het begin en niet hersteld: gemiddelde pijn laatste 7 dagen "
+        "> 1, of een dag met beperkte dagelijkse activiteiten."
+    ),
+    NO_PROGRESS_2W: _("Vanaf dag 14: gemiddelde pijn laatste 7 dagen ≥ startwaarde."),
+    BED_REST: _("3 dagen op rij in de laatste 7 dagen (vrijwel) de hele dag in bed."),
+    FEW_ENTRIES: _("Minder dan 4 registraties in de laatste 7 dagen: geen 7-daags gemiddelde."),
+}
+
+_STAFF_RED_FLAG_EXPLANATIONS: dict[str, Promise] = {
+    EMERGENCY: _(
+        "Door de patiënt gemeld alarmsignaal (folder Lage rugpijn: een overzicht). Advies: "
+        "nu huisarts of huisartsenpost."
+    ),
+    SEE_GP: _(
+        "Door de patiënt gemeld alarmsignaal (folder Lage rugpijn: een overzicht). Advies: "
+        "vandaag huisarts."
+    ),
+}
+
+
+# --- The advice as a value -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    """Whom the patient should call. ``phone`` and ``tel`` are set only when the number
+    is known (the patient's own clinic); ``tel`` is a ``tel:+31…`` link target."""
+
+    who: str
+    phone: str | None = None
+    tel: str | None = None
+
+    @property
+    def line(self) -> str:
+        """The call as one sentence, e.g. "Bel FysioMaatwerk Tilburg: 013-4683910."."""
+        if self.phone:
+            return gettext("Bel %(clinic)s: %(phone)s.") % {
+                "clinic": self.who,
+                "phone": self.phone,
+            }
+        return gettext("Bel %(who)s.") % {"who": self.who}
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What the patient is told for one assessment, in the active language."""
+
+    level: str
+    title: str
+    paragraphs: tuple[str, ...]
+    reason_lines: tuple[str, ...]
+    call: Call | None
+    urgent: bool
+    tone: str
+
+
+def reason_line(reason: str) -> str:
+    """One plain sentence for the patient about a reason that fired."""
+    reason_level(reason)  # raises ValueError for an unknown reason
+    if reason.startswith(RED_FLAG_PREFIX):
+        return str(_RED_FLAG_LINES[reason.removeprefix(RED_FLAG_PREFIX)])
+    return str(_REASON_LINES[reason])
+
+
+def patient_advice(level: str, reasons: Sequence[str], clinic: Clinic | None) -> Advice:
+    """The advice for ``level`` with one line per reason, in the order given.
+
+    ``clinic`` is the patient's clinic (anything with ``name``, ``phone`` and
+    ``phone_uri``) or None; its name and number appear when the patient should
+    call their physiotherapist.
+    """
+    if level not in LEVELS:
+        raise ValueError(f"level: unknown level {level!r}; known levels: {', '.join(LEVELS)}")
+    reason_lines = tuple(reason_line(reason) for reason in reasons)
+
+    call: Call | None
+    if level == EMERGENCY:
+        call = Call(who=gettext("uw huisarts of de huisartsenpost"))
+        paragraphs = tuple(str(text) for text in _LEVEL_PARAGRAPHS[level])
+    elif level == SEE_GP:
+        call = Call(who=gettext("uw huisarts"))
+        paragraphs = tuple(str(text) for text in _LEVEL_PARAGRAPHS[level])
+    elif level == SEE_PHYSIO:
+        if clinic is not None:
+            call = Call(who=clinic.name, phone=clinic.phone, tel=clinic.phone_uri)
+        else:
+            call = Call(who=gettext("uw fysiotherapeut"))
+        paragraphs = (
+            str(_SEE_PHYSIO_INTRO),
+            call.line,
+            str(_SEE_PHYSIO_TOGETHER),
+            str(_SEE_PHYSIO_MEANWHILE),
+        )
+    else:
+        call = None
+        paragraphs = tuple(str(text) for text in _LEVEL_PARAGRAPHS[level])
+
+    return Advice(
+        level=level,
+        title=str(LEVEL_TITLES[level]),
+        paragraphs=paragraphs,
+        reason_lines=reason_lines,
+        call=call,
+        urgent=level in URGENT_LEVELS,
+        tone=LEVEL_TONES[level],
+    )
+
+
+def patient_message(level: str, reasons: Sequence[str], clinic: Clinic | None) -> str:
+    """The advice as plain text: the title, the paragraphs (for ``see_physio`` one of
+    them is the call line with the clinic's name and number) and the reasons. Stored
+    in the assessment history as what the patient was told."""
+    advice = patient_advice(level, reasons, clinic)
+    parts = [advice.title, *advice.paragraphs]
+    if advice.reason_lines:
+        lines = "\n".join(f"- {line}" for line in advice.reason_lines)
+        parts.append(gettext("Waarom dit advies:") + "\n" + lines)
+    return "\n\n".join(parts)
+
+
+def staff_reason_label(reason: str) -> str:
+    """A short label for a reason code, for the clinic's caseload."""
+    reason_level(reason)  # raises ValueError for an unknown reason
+    if reason.startswith(RED_FLAG_PREFIX):
+        label = _red_flag_label(reason.removeprefix(RED_FLAG_PREFIX))
+        return gettext("alarmsignaal: %(label)s") % {"label": label[:1].lower() + label[1:]}
+    return str(_STAFF_REASON_LABELS[reason])
+
+
+def staff_reason_explanation(reason: str) -> str:
+    """One line with the rule and threshold behind a reason code."""
+    level = reason_level(reason)  # raises ValueError for an unknown reason
+    if reason.startswith(RED_FLAG_PREFIX):
+        return str(_STAFF_RED_FLAG_EXPLANATIONS[level])
+    return str(_STAFF_REASON_EXPLANATIONS[reason])
+
+
+def _red_flag_label(code: str) -> str:
+    # Imported here so this module needs settings only, not a loaded app registry.
+    from tracker.models import RedFlag
+
+    return str(RedFlag(code).label)

@@ -1,0 +1,120 @@
+"""The episode keeps its latest assessment; a history row marks each change of level."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from advice import engine
+from tests.factories import make_clinic, make_entry, make_patient
+from tracker import services
+from tracker.models import AssessmentRecord
+
+TODAY = dt.date(2026, 11, 21)
+
+
+@pytest.fixture
+def episode(db):
+    return make_patient(
+        make_clinic(phone="013-4683910"), onset=TODAY - dt.timedelta(days=20), language="en"
+    ).episodes.get()
+
+
+def log(episode, days_ago: int, pain: int, **extra):
+    values = {"function": "yes"} | extra
+    return services.entry_save(
+        episode=episode, day=TODAY - dt.timedelta(days=days_ago), pain=pain, today=TODAY, **values
+    )
+
+
+def test_saving_an_entry_stores_the_engines_assessment_on_the_episode(episode):
+    for days_ago in range(6, -1, -1):
+        log(episode, days_ago, pain=6)
+    episode.refresh_from_db()
+    expected = engine.assess(
+        onset=episode.onset,
+        today=TODAY,
+        entries=[engine.DayEntry(TODAY - dt.timedelta(days=n), 6) for n in range(7)],
+    )
+    assert episode.level == expected.level == engine.ON_TRACK
+    assert episode.reasons == list(expected.reasons)
+    assert episode.baseline == 6.0
+    assert episode.mean_7d == 6.0
+    assert episode.rules_version == engine.RULES_VERSION
+    assert episode.assessed_on == TODAY
+
+
+def test_a_history_row_is_written_only_when_the_level_changes(episode):
+    log(episode, 6, pain=6)  # too few entries
+    log(episode, 5, pain=6)
+    log(episode, 4, pain=6)
+    log(episode, 3, pain=6)  # four entries in the window: on track
+    log(episode, 2, pain=6)
+    levels = list(
+        AssessmentRecord.objects.order_by("assessed_at", "pk").values_list("level", flat=True)
+    )
+    assert levels == [engine.TOO_FEW_ENTRIES, engine.ON_TRACK]
+
+
+def test_the_history_keeps_what_the_patient_read_in_their_language(episode):
+    services.red_flags_report(episode=episode, codes=["leg_weakness"], today=TODAY)
+    record = AssessmentRecord.objects.latest("assessed_at")
+    assert record.level == engine.EMERGENCY
+    assert record.rules_version == engine.RULES_VERSION
+    assert record.reasons[0] == "red_flag:leg_weakness"
+    assert "GP" in record.message  # English: the patient's language
+
+
+def history(episode, pains: list[int]) -> None:
+    """Entries up to yesterday, written straight to the database (older than a
+    patient may still change), ending with today's check-in through the service."""
+    for days_ago, pain in enumerate(reversed(pains[:-1]), start=1):
+        make_entry(episode, TODAY - dt.timedelta(days=days_ago), pain=pain)
+    log(episode, 0, pain=pains[-1])
+    episode.refresh_from_db()
+
+
+def test_worsening_after_a_good_start_asks_to_contact_the_physio(episode):
+    history(episode, [3] * 7 + [6] * 7)
+    assert episode.level == engine.SEE_PHYSIO
+    assert engine.WORSENING in episode.reasons
+    record = AssessmentRecord.objects.latest("assessed_at")
+    assert "013-4683910" in record.message
+
+
+def test_resolving_a_red_flag_lowers_the_level_again(episode):
+    services.red_flags_report(episode=episode, codes=["accident"], today=TODAY)
+    report = episode.red_flags.get()
+    services.red_flag_resolve(report=report, today=TODAY)
+    episode.refresh_from_db()
+    assert episode.level == engine.TOO_FEW_ENTRIES
+    assert [r.level for r in AssessmentRecord.objects.order_by("assessed_at", "pk")][-2:] == [
+        engine.SEE_GP,
+        engine.TOO_FEW_ENTRIES,
+    ]
+
+
+def test_entries_and_red_flags_bump_the_data_version(episode):
+    before = episode.data_changed_at
+    log(episode, 0, pain=4)
+    episode.refresh_from_db()
+    assert episode.data_changed_at > before
+
+
+def test_the_risk_factors_come_back_once_when_not_improving_first_fires(episode):
+    episode.onset = TODAY - dt.timedelta(days=30)
+    episode.save()
+    history(episode, [5] * 22)
+    assert engine.NOT_IMPROVING in episode.reasons
+    assert services.risk_factors_due(episode=episode)
+    services.risk_factors_save(
+        episode=episode, answers=dict.fromkeys(engine.YELLOW_FLAGS, False), occasion="not_improving"
+    )
+    assert not services.risk_factors_due(episode=episode)
+
+
+def test_a_closed_episode_refuses_new_entries(episode):
+    services.episode_close(episode=episode)
+    with pytest.raises(Exception, match="afgesloten"):
+        log(episode, 0, pain=3)
+    assert episode.closed_at <= timezone.now()

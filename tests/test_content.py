@@ -1,0 +1,368 @@
+"""The words of the advice (advice/content.py): every level and reason has a patient
+text, a staff label and an explanation, in Dutch and in real English."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from advice import content
+from advice.engine import (
+    EMERGENCY,
+    FEW_ENTRIES,
+    KEEP_MOVING,
+    LEVELS,
+    NOT_IMPROVING,
+    ON_TRACK,
+    REASONS,
+    RECOVERED,
+    RED_FLAG_PREFIX,
+    RED_FLAGS,
+    SEE_GP,
+    SEE_PHYSIO,
+    TOO_FEW_ENTRIES,
+    WORSENING,
+    YELLOW_FLAGS,
+    reason_level,
+)
+from tracker.models import Clinic, RedFlag
+
+ALL_REASONS = (*REASONS, *(RED_FLAG_PREFIX + code for code in RED_FLAGS))
+LANGUAGES = ("nl", "en")
+# The leaflet's old "80-90 % recover within 4-6 weeks", in any spelling.
+RECOVERY_PROMISE = re.compile(r"80\s*(%|procent|percent)?\s*(-|–|tot|to)\s*90", re.IGNORECASE)
+
+
+def tilburg() -> Clinic:
+    return Clinic(name="FysioMaatwerk Tilburg", city="Tilburg", phone="013-4683910")
+
+
+def in_language(lang: str, func, *args):
+    with translation.override(lang):
+        return func(*args)
+
+
+def advice_in(lang: str, level: str, reasons=(), clinic=None) -> content.Advice:
+    return in_language(lang, content.patient_advice, level, tuple(reasons), clinic)
+
+
+def every_patient_text(lang: str) -> list[str]:
+    """Every text a patient can read from advice.content, in one language."""
+    with translation.override(lang):
+        texts = [str(text) for text in content.LEVEL_TITLES.values()]
+        for level in LEVELS:
+            advice = content.patient_advice(level, ALL_REASONS, tilburg())
+            texts += [advice.title, *advice.paragraphs, *advice.reason_lines]
+            texts.append(content.patient_message(level, ALL_REASONS, tilburg()))
+        texts += [str(text) for text in content.RED_FLAG_QUESTIONS.values()]
+        texts += [str(text) for text in content.RISK_FACTOR_EDUCATION.values()]
+        texts += [str(text) for text in content.ABOUT_THE_APP]
+    return texts
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_has_a_patient_title_in_dutch_and_in_english(level):
+    dutch = in_language("nl", str, content.LEVEL_TITLES[level])
+    english = in_language("en", str, content.LEVEL_TITLES[level])
+    assert dutch and english
+    assert english != dutch
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_has_patient_advice_with_a_body_in_dutch_and_in_english(level):
+    dutch = advice_in("nl", level, clinic=tilburg())
+    english = advice_in("en", level, clinic=tilburg())
+    assert dutch.level == english.level == level
+    assert dutch.title == in_language("nl", str, content.LEVEL_TITLES[level])
+    assert len(dutch.paragraphs) >= 2
+    assert len(english.paragraphs) == len(dutch.paragraphs)
+    for nl_text, en_text in zip(dutch.paragraphs, english.paragraphs, strict=True):
+        assert nl_text.strip() and en_text.strip()
+        assert en_text != nl_text
+
+
+@pytest.mark.parametrize("reason", ALL_REASONS)
+def test_every_reason_has_a_patient_line_in_dutch_and_in_english(reason):
+    dutch = advice_in("nl", reason_level(reason), [reason], tilburg()).reason_lines
+    english = advice_in("en", reason_level(reason), [reason], tilburg()).reason_lines
+    assert len(dutch) == len(english) == 1
+    assert dutch[0].endswith(".") and english[0].endswith(".")
+    assert english != dutch
+
+
+@pytest.mark.parametrize("reason", ALL_REASONS)
+def test_every_reason_has_a_staff_label_and_an_explanation_in_dutch_and_in_english(reason):
+    for func in (content.staff_reason_label, content.staff_reason_explanation):
+        dutch = in_language("nl", func, reason)
+        english = in_language("en", func, reason)
+        assert dutch.strip() and english.strip()
+        assert english != dutch
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_every_level_has_a_staff_label_in_dutch_and_in_english(level):
+    dutch = in_language("nl", str, content.STAFF_LEVEL_LABELS[level])
+    english = in_language("en", str, content.STAFF_LEVEL_LABELS[level])
+    assert dutch and english and english != dutch
+
+
+def test_the_staff_labels_read_as_agreed():
+    with translation.override("nl"):
+        assert [str(content.STAFF_LEVEL_LABELS[level]) for level in LEVELS] == [
+            "Spoed",
+            "Huisarts",
+            "Fysio bellen",
+            "Blijf bewegen",
+            "Te weinig data",
+            "Op koers",
+            "Hersteld",
+        ]
+        assert [content.staff_reason_label(reason) for reason in REASONS] == [
+            "verslechtering",
+            "kan dagelijkse activiteiten niet",
+            "geen verbetering na 3 weken",
+            "niet hersteld na 6 weken",
+            "langer dan 12 weken",
+            "geen vooruitgang na 2 weken",
+            "bedrust",
+            "te weinig registraties",
+        ]
+
+
+@pytest.mark.parametrize("code", RED_FLAGS)
+def test_a_red_flag_staff_label_names_the_complaint(code):
+    with translation.override("nl"):
+        label = content.staff_reason_label(RED_FLAG_PREFIX + code)
+        complaint = str(RedFlag(code).label)
+    assert label.startswith("alarmsignaal: ")
+    assert label.removeprefix("alarmsignaal: ").lower() == complaint.lower()
+    with translation.override("en"):
+        assert content.staff_reason_label(RED_FLAG_PREFIX + code).startswith("red flag: ")
+
+
+def test_the_worsening_explanation_gives_the_thresholds():
+    with translation.override("nl"):
+        explanation = content.staff_reason_explanation(WORSENING)
+    assert "startwaarde + 2" in explanation
+    assert "3 dagen op rij" in explanation
+
+
+def test_an_emergency_red_flag_explanation_says_gp_now_and_a_see_gp_one_says_today():
+    with translation.override("nl"):
+        assert "nu" in content.staff_reason_explanation("red_flag:bladder_bowel")
+        assert "vandaag" in content.staff_reason_explanation("red_flag:accident")
+
+
+def test_the_red_flag_questions_follow_the_engine_order_and_are_real_questions():
+    assert list(content.RED_FLAG_QUESTIONS) == list(RED_FLAGS)
+    for lang in LANGUAGES:
+        with translation.override(lang):
+            questions = [str(question) for question in content.RED_FLAG_QUESTIONS.values()]
+        assert all(question.endswith("?") for question in questions)
+    with translation.override("nl"):
+        dutch = [str(question) for question in content.RED_FLAG_QUESTIONS.values()]
+    with translation.override("en"):
+        english = [str(question) for question in content.RED_FLAG_QUESTIONS.values()]
+    assert all(nl != en for nl, en in zip(dutch, english, strict=True))
+    assert "moeite met plassen" in dutch[0]
+
+
+def test_every_risk_factor_has_an_education_text_in_dutch_and_in_english():
+    assert list(content.RISK_FACTOR_EDUCATION) == list(YELLOW_FLAGS)
+    for code in YELLOW_FLAGS:
+        dutch = in_language("nl", str, content.RISK_FACTOR_EDUCATION[code])
+        english = in_language("en", str, content.RISK_FACTOR_EDUCATION[code])
+        assert 2 <= dutch.count(".") <= 3, code
+        assert english != dutch
+
+
+def test_the_fear_avoidance_education_allows_at_most_two_days_of_bed_rest():
+    with translation.override("nl"):
+        assert "2 dagen" in str(content.RISK_FACTOR_EDUCATION["fear_avoidance"])
+
+
+def test_about_the_app_says_it_is_no_diagnosis_and_names_the_gp_and_112():
+    for lang, words in (("nl", ("geen diagnose", "huisarts", "112")), ("en", ("diagnosis", "GP"))):
+        with translation.override(lang):
+            about = " ".join(str(text) for text in content.ABOUT_THE_APP)
+        for word in words:
+            assert word in about, (lang, word)
+
+
+def test_see_physio_advice_carries_the_clinic_name_phone_and_tel_link():
+    clinic = tilburg()
+    for lang in LANGUAGES:
+        advice = advice_in(lang, SEE_PHYSIO, [WORSENING], clinic)
+        body = " ".join(advice.paragraphs)
+        assert clinic.name in body
+        assert clinic.phone in body
+        assert advice.call == content.Call(
+            who=clinic.name, phone="013-4683910", tel="tel:+31134683910"
+        )
+        assert advice.tone == "warning"
+        assert not advice.urgent
+
+
+def test_see_physio_advice_without_a_clinic_still_asks_to_call_the_physiotherapist():
+    advice = advice_in("nl", SEE_PHYSIO, [NOT_IMPROVING])
+    assert advice.call is not None
+    assert advice.call.tel is None
+    assert "fysiotherapeut" in " ".join(advice.paragraphs)
+
+
+def test_emergency_advice_says_huisarts_and_huisartsenpost_now_and_is_urgent():
+    advice = advice_in("nl", EMERGENCY, ["red_flag:leg_weakness"], tilburg())
+    text = " ".join((advice.title, *advice.paragraphs))
+    assert "huisarts" in text
+    assert "huisartsenpost" in text
+    assert "nu" in advice.title
+    assert "112" in text
+    assert advice.urgent
+    assert advice.tone == "danger"
+    assert advice.call is not None and advice.call.tel is None
+    english = advice_in("en", EMERGENCY, ["red_flag:leg_weakness"], tilburg())
+    assert "GP" in english.title and "now" in english.title
+
+
+def test_see_gp_advice_says_today_and_is_urgent():
+    advice = advice_in("nl", SEE_GP, ["red_flag:accident"], tilburg())
+    assert "huisarts" in advice.title and "vandaag" in advice.title
+    assert advice.urgent
+    assert advice.tone == "warning"
+
+
+def test_every_level_has_the_agreed_tone_and_only_the_doctor_levels_are_urgent():
+    tones = {level: advice_in("nl", level).tone for level in LEVELS}
+    assert tones == {
+        EMERGENCY: "danger",
+        SEE_GP: "warning",
+        SEE_PHYSIO: "warning",
+        KEEP_MOVING: "info",
+        TOO_FEW_ENTRIES: "info",
+        ON_TRACK: "success",
+        RECOVERED: "success",
+    }
+    assert {level for level in LEVELS if advice_in("nl", level).urgent} == {EMERGENCY, SEE_GP}
+
+
+def test_the_reason_lines_follow_the_order_given():
+    reasons = ["red_flag:accident", WORSENING, FEW_ENTRIES]
+    advice = advice_in("nl", SEE_GP, reasons, tilburg())
+    assert advice.reason_lines == tuple(content.reason_line(reason) for reason in reasons)
+    assert advice.reason_lines[0] == "Uw pijn begon na een ongeluk of een val."
+    assert advice.reason_lines[1] == (
+        "Uw pijn is de afgelopen dagen duidelijk hoger dan aan het begin."
+    )
+
+
+def test_a_red_flag_reason_line_names_the_complaint():
+    advice = advice_in("nl", EMERGENCY, ["red_flag:bladder_bowel"])
+    assert "plassen" in advice.reason_lines[0]
+
+
+def test_keep_moving_advice_gives_the_leaflet_advice():
+    body = " ".join(advice_in("nl", KEEP_MOVING).paragraphs)
+    for words in ("niet schadelijk", "2 dagen", "Wandel", "houding", "Pijnstillers"):
+        assert words in body
+
+
+def test_on_track_advice_says_most_people_improve_a_lot_in_the_first_weeks():
+    assert "De meeste mensen gaan in de eerste weken flink vooruit." in " ".join(
+        advice_in("nl", ON_TRACK).paragraphs
+    )
+    assert "Most people improve a lot in the first weeks." in " ".join(
+        advice_in("en", ON_TRACK).paragraphs
+    )
+
+
+def test_recovered_advice_says_how_to_lower_the_chance_of_a_next_episode():
+    advice = advice_in("nl", RECOVERED)
+    body = " ".join(advice.paragraphs)
+    assert "Goed gedaan" in advice.title
+    for words in ("fit", "buikspieren en rugspieren", "bukken en draaien", "trillingen"):
+        assert words in body
+
+
+def test_too_few_entries_advice_asks_to_log_more_days():
+    assert "elke dag" in " ".join(advice_in("nl", TOO_FEW_ENTRIES).paragraphs)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_patient_text_promises_that_80_to_90_percent_recover(lang):
+    for text in every_patient_text(lang):
+        assert "80" not in text, text
+        assert not RECOVERY_PROMISE.search(text), text
+
+
+def test_patient_message_contains_the_title_the_reasons_and_the_phone_number():
+    message = content.patient_message(SEE_PHYSIO, [WORSENING], tilburg())
+    advice = content.patient_advice(SEE_PHYSIO, [WORSENING], tilburg())
+    assert message.startswith(advice.title)
+    assert "013-4683910" in message
+    assert "FysioMaatwerk Tilburg" in message
+    assert advice.reason_lines[0] in message
+    assert message.count("013-4683910") == 1
+
+
+def test_patient_message_follows_the_active_language():
+    dutch = in_language("nl", content.patient_message, ON_TRACK, (), tilburg())
+    english = in_language("en", content.patient_message, ON_TRACK, (), tilburg())
+    assert dutch.startswith("U bent goed op weg")
+    assert english.startswith("You are on the right track")
+
+
+def test_an_unknown_level_or_reason_is_refused():
+    with pytest.raises(ValueError, match="level"):
+        content.patient_advice("panic", (), None)
+    with pytest.raises(ValueError, match="reason"):
+        content.patient_advice(ON_TRACK, ("sore",), None)
+    with pytest.raises(ValueError, match="reason"):
+        content.staff_reason_label("red_flag:headache")
+    with pytest.raises(ValueError, match="reason"):
+        content.staff_reason_explanation("sore")
+
+
+def test_advice_is_a_frozen_value():
+    advice = content.patient_advice(ON_TRACK, (), None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        advice.level = EMERGENCY  # type: ignore[misc]
+
+
+def test_building_advice_never_touches_the_database():
+    # No django_db mark: pytest-django makes any query here raise an error.
+    for level in LEVELS:
+        content.patient_message(level, ALL_REASONS, tilburg())
+    for reason in ALL_REASONS:
+        content.staff_reason_label(reason)
+        content.staff_reason_explanation(reason)
+
+
+def test_the_advice_partial_makes_urgent_advice_an_alert():
+    advice = content.patient_advice(EMERGENCY, ["red_flag:leg_weakness"], tilburg())
+    html = render_to_string("includes/_advice.html", {"advice": advice})
+    assert 'role="alert"' in html
+    assert "alert-danger" in html
+    assert advice.title in html
+    assert "<li>" in html
+
+
+def test_the_advice_partial_gives_a_large_call_button_for_the_clinic():
+    advice = content.patient_advice(SEE_PHYSIO, [WORSENING], tilburg())
+    html = render_to_string("includes/_advice.html", {"advice": advice})
+    assert 'role="alert"' not in html
+    assert 'href="tel:+31134683910"' in html
+    assert "btn-lg" in html
+    assert html.count("013-4683910") == 1
+    assert "<script" not in html and "style=" not in html
+
+
+def test_the_advice_partial_has_no_call_button_without_a_number():
+    advice = content.patient_advice(ON_TRACK, (), tilburg())
+    html = render_to_string("includes/_advice.html", {"advice": advice, "heading_level": 3})
+    assert "tel:" not in html
+    assert "<h3" in html
+    assert "alert-success" in html

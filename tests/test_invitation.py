@@ -1,0 +1,122 @@
+"""Staff invite a patient; the patient chooses a password through a one-time link."""
+
+import datetime as dt
+import re
+
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import client_for
+from tracker.models import Patient
+
+NEW_PASSWORD = "rustig-wandelen-helpt"
+
+
+def invitation(clinic, **overrides) -> dict:
+    data = {
+        "first_name": "Anna",
+        "last_name": "de Vries",
+        "email": "Anna.deVries@example.org",
+        "clinic": str(clinic.pk),
+        "onset": (timezone.localdate() - dt.timedelta(days=4)).isoformat(),
+        "year_of_birth": "1979",
+        "language": "nl",
+    }
+    return data | overrides
+
+
+def invite_url(clinic) -> str:
+    return reverse("tracker:invite_patient", args=[clinic.slug])
+
+
+def test_a_physio_invites_a_patient_who_gets_a_one_time_link(world):
+    response = client_for(world.physio_a).post(
+        invite_url(world.clinic_a), invitation(world.clinic_a)
+    )
+    assert response.status_code == 302
+    patient = Patient.objects.get(user__email="anna.devries@example.org")
+    assert patient.clinic == world.clinic_a
+    assert patient.physio == world.physio_a
+    assert not patient.user.has_usable_password()
+    assert patient.episodes.get().onset == timezone.localdate() - dt.timedelta(days=4)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["anna.devries@example.org"]
+    assert world.clinic_a.phone in mail.outbox[0].body
+
+
+def accept(client, link: str, password: str = NEW_PASSWORD):
+    response = client.get(link)
+    assert response.status_code == 302  # the token moves into the session
+    return client.post(
+        response["Location"], {"new_password1": password, "new_password2": password}, follow=True
+    )
+
+
+def test_the_link_lets_the_patient_choose_a_password_once_and_start(world, client):
+    client_for(world.physio_a).post(invite_url(world.clinic_a), invitation(world.clinic_a))
+    link = re.search(r"http://\S+/welkom/\S+/", mail.outbox[0].body).group(0)
+    path = link.split("8000", 1)[1] if "8000" in link else link
+    response = accept(client, path)
+    assert response.redirect_chain[-1][0] == reverse("tracker:intake")
+    assert client.login(username="anna.devries@example.org", password=NEW_PASSWORD)
+
+    again = client_for(None).get(path)
+    assert "Deze link werkt niet meer" in again.content.decode()
+
+
+def test_a_weak_password_is_refused_with_a_reason(world, client):
+    client_for(world.physio_a).post(invite_url(world.clinic_a), invitation(world.clinic_a))
+    link = re.search(r"/welkom/\S+/", mail.outbox[0].body).group(0)
+    response = accept(client, link, password="kort")
+    assert response.status_code == 200
+    assert "12" in response.content.decode()
+    assert not Patient.objects.get(user__last_name="de Vries").user.has_usable_password()
+
+
+def test_bad_invitation_input_names_the_fields_and_keeps_the_rest(world):
+    data = invitation(
+        world.clinic_a,
+        email="geen-adres",
+        year_of_birth="negentien",
+        onset=(timezone.localdate() + dt.timedelta(days=1)).isoformat(),
+    )
+    response = client_for(world.physio_a).post(invite_url(world.clinic_a), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    for field in ("email", "year_of_birth", "onset"):
+        assert f'href="#div_id_{field}"' in page
+    assert 'value="de Vries"' in page
+    assert 'value="negentien"' in page
+    assert not Patient.objects.filter(user__last_name="de Vries").exists()
+    assert not mail.outbox
+
+
+def test_an_email_already_in_use_is_refused(world):
+    world.patient_a.user.email = "anna.devries@example.org"
+    world.patient_a.user.save()
+    response = client_for(world.physio_a).post(
+        invite_url(world.clinic_a), invitation(world.clinic_a)
+    )
+    assert "Er is al een account met dit e-mailadres." in response.content.decode()
+
+
+def test_a_physio_cannot_invite_into_another_clinic(world):
+    response = client_for(world.physio_a).post(
+        invite_url(world.clinic_a), invitation(world.clinic_b)
+    )
+    assert response.status_code == 200  # the clinic field refuses the choice
+    assert not Patient.objects.filter(user__last_name="de Vries").exists()
+    assert client_for(world.physio_b).get(invite_url(world.clinic_a)).status_code == 404
+
+
+def test_an_admin_invites_into_any_clinic(world):
+    response = client_for(world.admin).post(invite_url(world.clinic_b), invitation(world.clinic_b))
+    assert response.status_code == 302
+    patient = Patient.objects.get(user__last_name="de Vries")
+    assert (patient.clinic, patient.physio) == (world.clinic_b, None)
+
+
+def test_patients_and_visitors_cannot_invite(world, client):
+    assert client_for(world.patient_a.user).get(invite_url(world.clinic_a)).status_code == 403
+    assert client.get(invite_url(world.clinic_a))["Location"].startswith(reverse("login"))

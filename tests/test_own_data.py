@@ -1,0 +1,92 @@
+"""The patient's own data: download it, close and reopen an episode, delete it all."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.conftest import client_for
+from tests.factories import PASSWORD, make_entry
+from tracker.models import DailyEntry, Patient, User
+
+
+def test_the_json_download_holds_everything_about_the_patient_and_nobody_else(world):
+    episode = world.patient_a.episodes.get()
+    make_entry(episode, timezone.localdate(), pain=4, note="trap gelopen")
+    make_entry(world.patient_b.episodes.get(), timezone.localdate(), pain=9, note="van B")
+    response = client_for(world.patient_a.user).get(reverse("tracker:export_json"))
+    assert response["Content-Type"] == "application/json"
+    assert "attachment" in response["Content-Disposition"]
+    data = json.loads(response.content)
+    assert data["account"]["username"] == "patient-a"
+    assert data["patient"]["clinic"] == world.clinic_a.name
+    entries = data["episodes"][0]["entries"]
+    assert [(e["pain"], e["note"]) for e in entries] == [(4, "trap gelopen")]
+    assert "van B" not in response.content.decode()
+
+
+def test_the_csv_download_holds_the_same_records(world):
+    make_entry(world.patient_a.episodes.get(), timezone.localdate(), pain=4, note="trap gelopen")
+    response = client_for(world.patient_a.user).get(reverse("tracker:export_csv"))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert {
+        "record": "entries",
+        "episode": "1",
+        "item": "1",
+        "field": "note",
+        "value": "trap gelopen",
+    } in rows
+    assert any(row["field"] == "clinic" and row["value"] == world.clinic_a.name for row in rows)
+
+
+def test_the_patient_closes_the_episode_and_starts_a_new_one(world):
+    client = client_for(world.patient_a.user)
+    client.post(reverse("tracker:episode_close"))
+    episode = world.patient_a.episodes.get()
+    assert (episode.is_open, episode.outcome) == (False, "recovered")
+    assert "Nieuw dagboek starten" in client.get(reverse("tracker:patient_home")).content.decode()
+
+    onset = timezone.localdate() - dt.timedelta(days=1)
+    response = client.post(reverse("tracker:episode_new"), {"onset": onset.isoformat()})
+    assert response["Location"] == reverse("tracker:intake")
+    assert world.patient_a.episodes.filter(closed_at__isnull=True).get().onset == onset
+
+
+def test_a_new_episode_in_the_future_is_refused(world):
+    client = client_for(world.patient_a.user)
+    client.post(reverse("tracker:episode_close"))
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = client.post(reverse("tracker:episode_new"), {"onset": tomorrow.isoformat()})
+    assert "Deze datum ligt in de toekomst." in response.content.decode()
+    assert world.patient_a.episodes.count() == 1
+
+
+def test_deleting_the_account_needs_the_password_and_removes_everything(world):
+    make_entry(world.patient_a.episodes.get(), timezone.localdate(), pain=4)
+    client = client_for(world.patient_a.user)
+    url = reverse("tracker:account_delete")
+    response = client.post(url, {"confirm": "on", "password": "wrong"})
+    assert "Dit wachtwoord klopt niet." in response.content.decode()
+    assert User.objects.filter(username="patient-a").exists()
+
+    response = client.post(url, {"confirm": "on", "password": PASSWORD})
+    assert response["Location"] == reverse("login")
+    assert not User.objects.filter(username="patient-a").exists()
+    assert not Patient.objects.filter(pk=world.patient_a.pk).exists()
+    assert not DailyEntry.objects.exists()
+    assert Patient.objects.filter(pk=world.patient_b.pk).exists()
+
+
+def test_reminders_and_language_are_the_patients_choice(world):
+    client = client_for(world.patient_a.user)
+    response = client.post(reverse("tracker:patient_settings"), {"language": "en"})
+    assert response.cookies["django_language"].value == "en"
+    world.patient_a.refresh_from_db()
+    assert (world.patient_a.reminders, world.patient_a.language) == (False, "en")
+
+
+def test_staff_cannot_download_a_patients_export_as_their_own(world):
+    assert client_for(world.physio_a).get(reverse("tracker:export_json")).status_code == 403

@@ -1,0 +1,324 @@
+"""Forms: they check what a person typed and name the field when it is wrong.
+
+They hold no domain logic: views hand the cleaned data to ``tracker.services``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from advice import content, engine
+from tracker import services
+from tracker.models import (
+    Clinic,
+    DailyEntry,
+    Function,
+    Language,
+    Outcome,
+    RiskFactor,
+    User,
+    WorkStatus,
+)
+
+YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _yes_no_field(label) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        required=True,
+        error_messages={"required": _("Kies ja of nee.")},
+    )
+
+
+class CheckinForm(forms.Form):
+    """The daily check-in: one screen, done with a thumb."""
+
+    day = forms.DateField(
+        label=_("Dag"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 21-11-2026.")},
+    )
+    pain = forms.TypedChoiceField(
+        label=_("Hoeveel pijn had u gemiddeld in de afgelopen 24 uur?"),
+        help_text=_("0 = geen pijn, 10 = de ergste pijn die u zich kunt voorstellen"),
+        choices=[(str(n), str(n)) for n in range(DailyEntry.PAIN_MIN, DailyEntry.PAIN_MAX + 1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies een getal van 0 tot 10."),
+            "invalid_choice": _("Kies een getal van 0 tot 10."),
+        },
+    )
+    function = forms.ChoiceField(
+        label=_("Kon u vandaag uw gewone dagelijkse activiteiten doen?"),
+        choices=Function.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Kies ja, gedeeltelijk of nee."),
+            "invalid_choice": _("Kies ja, gedeeltelijk of nee."),
+        },
+    )
+    bed_rest = forms.BooleanField(
+        label=_("Ik heb vandaag (bijna) de hele dag in bed gelegen door mijn rug"), required=False
+    )
+    active_minutes = forms.IntegerField(
+        label=_("Minuten actief (wandelen, fietsen, oefeningen)"),
+        required=False,
+        min_value=0,
+        max_value=DailyEntry.MINUTES_MAX,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": _("Vul een heel getal in, bijvoorbeeld 30."),
+            "min_value": _("Vul 0 of meer minuten in."),
+            "max_value": _("Een dag heeft 1440 minuten: vul 1440 of minder in."),
+        },
+    )
+    work_status = forms.ChoiceField(
+        label=_("Werk"),
+        choices=WorkStatus.choices,
+        initial=WorkStatus.NOT_APPLICABLE,
+        error_messages={"invalid_choice": _("Kies een van de mogelijkheden.")},
+    )
+    painkillers = forms.BooleanField(label=_("Ik heb pijnstillers genomen"), required=False)
+    note = forms.CharField(
+        label=_("Notitie (mag leeg blijven)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Houd de notitie korter dan 500 tekens.")},
+    )
+
+    def __init__(self, *args, episode, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.episode = episode
+        self.today = today or timezone.localdate()
+        days = services.editable_days(episode=episode, today=self.today)
+        self.fields["day"].widget.attrs.update(
+            {"max": self.today.isoformat(), "min": (days[-1] if days else self.today).isoformat()}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("day"),
+            Field("pain", template="tracker/fields/scale.html"),
+            Field("function", template="tracker/fields/buttons.html"),
+            Field("bed_rest"),
+            Field("painkillers"),
+            Field("active_minutes"),
+            Field("work_status"),
+            Field("note"),
+        )
+
+    def clean_day(self) -> dt.date:
+        day = self.cleaned_data["day"]
+        try:
+            services.entry_check_day(episode=self.episode, day=day, today=self.today)
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["day"]) from None
+        return day
+
+
+class RedFlagForm(forms.Form):
+    """The red-flag checklist: each question answered yes or no."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, question in content.RED_FLAG_QUESTIONS.items():
+            self.fields[f"red_flag_{code}"] = _yes_no_field(question)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *[Field(name, template="tracker/fields/buttons.html") for name in self.fields]
+        )
+
+    def reported(self) -> list[str]:
+        return [code for code in engine.RED_FLAGS if self.cleaned_data.get(f"red_flag_{code}")]
+
+
+class RiskFactorForm(forms.Form):
+    """The five risk-factor statements, each answered yes or no."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for code, statement in RiskFactor.choices:
+            self.fields[f"risk_{code}"] = _yes_no_field(statement)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *[Field(name, template="tracker/fields/buttons.html") for name in self.fields]
+        )
+
+    def answers(self) -> dict[str, bool]:
+        return {code: self.cleaned_data[f"risk_{code}"] for code in RiskFactor.values}
+
+
+class IntakeForm(forms.Form):
+    """The first visit: the onset date, the red flags and the risk factors."""
+
+    onset = forms.DateField(
+        label=_("Op welke dag begon uw rugpijn?"),
+        widget=DateInput(),
+        error_messages={
+            "required": _("Vul de dag in waarop de rugpijn begon."),
+            "invalid": _("Vul een geldige datum in, bijvoorbeeld 14-11-2026."),
+        },
+    )
+
+    def __init__(self, *args, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["onset"].widget.attrs["max"] = self.today.isoformat()
+        for code, question in content.RED_FLAG_QUESTIONS.items():
+            self.fields[f"red_flag_{code}"] = _yes_no_field(question)
+        for code, statement in RiskFactor.choices:
+            self.fields[f"risk_{code}"] = _yes_no_field(statement)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Fieldset(_("Het begin"), "onset"),
+            Fieldset(
+                _("Heeft u op dit moment een van deze klachten?"),
+                *[
+                    Field(f"red_flag_{code}", template="tracker/fields/buttons.html")
+                    for code in engine.RED_FLAGS
+                ],
+            ),
+            Fieldset(
+                _("Wat past bij u?"),
+                *[
+                    Field(f"risk_{code}", template="tracker/fields/buttons.html")
+                    for code in RiskFactor.values
+                ],
+            ),
+        )
+
+    def clean_onset(self) -> dt.date:
+        onset = self.cleaned_data["onset"]
+        if onset > self.today:
+            raise ValidationError(_("Deze datum ligt in de toekomst."))
+        if onset < self.today - dt.timedelta(days=365 * 5):
+            raise ValidationError(_("Deze datum ligt meer dan 5 jaar terug. Klopt de datum?"))
+        return onset
+
+    def red_flags(self) -> list[str]:
+        return [code for code in engine.RED_FLAGS if self.cleaned_data.get(f"red_flag_{code}")]
+
+    def risk_factors(self) -> dict[str, bool]:
+        return {code: self.cleaned_data[f"risk_{code}"] for code in RiskFactor.values}
+
+
+class InvitationForm(forms.Form):
+    """Staff create a patient; the patient gets a link to choose a password."""
+
+    first_name = forms.CharField(label=_("Voornaam"), max_length=150)
+    last_name = forms.CharField(label=_("Achternaam"), max_length=150)
+    email = forms.EmailField(label=_("E-mailadres"))
+    clinic = forms.ModelChoiceField(label=_("Praktijk"), queryset=Clinic.objects.none())
+    onset = forms.DateField(
+        label=_("Begin van de rugpijn"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 14-11-2026.")},
+    )
+    year_of_birth = forms.IntegerField(
+        label=_("Geboortejaar"),
+        error_messages={"invalid": _("Vul een jaartal in, bijvoorbeeld 1975.")},
+    )
+    language = forms.ChoiceField(label=_("Taal"), choices=Language.choices, initial=Language.NL)
+
+    def __init__(self, *args, clinics, today: dt.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+        self.fields["clinic"].queryset = clinics
+        self.fields["onset"].widget.attrs["max"] = self.today.isoformat()
+        self.fields["year_of_birth"].widget.attrs.update(
+            {"min": 1900, "max": self.today.year, "inputmode": "numeric"}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Div(
+                Div("first_name", css_class="col-sm-6"),
+                Div("last_name", css_class="col-sm-6"),
+                css_class="row",
+            ),
+            "email",
+            "clinic",
+            "onset",
+            "year_of_birth",
+            "language",
+        )
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("Er is al een account met dit e-mailadres."))
+        return email
+
+    def clean_onset(self) -> dt.date:
+        onset = self.cleaned_data["onset"]
+        if onset > self.today:
+            raise ValidationError(_("Deze datum ligt in de toekomst."))
+        return onset
+
+    def clean_year_of_birth(self) -> int:
+        year = self.cleaned_data["year_of_birth"]
+        if not 1900 <= year <= self.today.year:
+            raise ValidationError(
+                _("Vul een geboortejaar in tussen 1900 en %(year)s.") % {"year": self.today.year}
+            )
+        return year
+
+
+class NewEpisodeForm(forms.Form):
+    onset = forms.DateField(
+        label=_("Op welke dag begon de rugpijn opnieuw?"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 14-11-2026.")},
+    )
+
+
+class CloseEpisodeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=Outcome.choices)
+
+
+class SettingsForm(forms.Form):
+    reminders = forms.BooleanField(
+        label=_("Stuur mij een e-mail als ik vandaag nog niets heb ingevuld"), required=False
+    )
+    language = forms.ChoiceField(label=_("Taal"), choices=Language.choices)
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Ja, verwijder mijn account en al mijn gegevens"),
+        error_messages={"required": _("Vink dit aan om te bevestigen.")},
+    )
+    password = forms.CharField(label=_("Uw wachtwoord"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("Dit wachtwoord klopt niet."))
+        return password

@@ -1,0 +1,223 @@
+"""Reads for the caseload: the triaged dashboard rows and the clinic outcomes.
+
+Every list here costs a fixed number of queries, whatever the caseload: the
+rows come from the episodes' stored assessments, counts are subqueries, and the
+sparklines of a page are one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from advice import engine
+from tracker.models import Clinic, DailyEntry, Episode, RiskFactorAnswer, User
+
+STALE_DAYS = 3
+SPARK_DAYS = 28
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    mine: bool = False
+    level: str = ""
+    stale: bool = False
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, params) -> CaseloadFilters:
+        """Read the filters from the query string; unknown values are ignored."""
+        level = params.get("level", "")
+        return cls(
+            mine=params.get("scope") == "mine",
+            level=level if level in engine.LEVELS else "",
+            stale=params.get("stale") == "1",
+            q=" ".join(params.get("q", "").split())[:100],
+        )
+
+    def as_query(self) -> dict[str, str]:
+        query = {}
+        if self.mine:
+            query["scope"] = "mine"
+        if self.level:
+            query["level"] = self.level
+        if self.stale:
+            query["stale"] = "1"
+        if self.q:
+            query["q"] = self.q
+        return query
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """A correlated COUNT(*) subquery (no join, so the row count stays one per episode)."""
+    counted = queryset.order_by().values("episode").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def caseload(
+    *, clinic: Clinic, user: User, filters: CaseloadFilters, today: dt.date
+) -> QuerySet[Episode]:
+    """The clinic's open episodes in triage order, with what a dashboard row shows."""
+    entries = DailyEntry.objects.filter(episode=OuterRef("pk"))
+    episodes = (
+        Episode.objects.filter(patient__clinic=clinic, closed_at__isnull=True)
+        .select_related("patient__user", "patient__physio", "patient__clinic")
+        .annotate(
+            last_day=Subquery(entries.order_by("-day").values("day")[:1]),
+            checkins_7d=_count(
+                entries.filter(day__gt=today - dt.timedelta(days=7), day__lte=today)
+            ),
+            risk_factors_yes=Coalesce(
+                Subquery(
+                    RiskFactorAnswer.objects.filter(episode=OuterRef("pk"), answer=True)
+                    .order_by()
+                    .values("episode")
+                    .annotate(n=Count("code", distinct=True))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                Value(0),
+            ),
+        )
+        .order_by(
+            "triage_rank",
+            F("red_flag_at").desc(nulls_last=True),
+            "patient__user__last_name",
+            "patient__user__first_name",
+            "pk",
+        )
+    )
+    if filters.mine:
+        episodes = episodes.filter(patient__physio=user)
+    if filters.level:
+        episodes = episodes.filter(level=filters.level)
+    if filters.stale:
+        cutoff = today - dt.timedelta(days=STALE_DAYS)
+        episodes = episodes.filter(Q(last_day__lte=cutoff) | Q(last_day__isnull=True))
+    for word in filters.q.split():
+        episodes = episodes.filter(
+            Q(patient__user__first_name__icontains=word)
+            | Q(patient__user__last_name__icontains=word)
+            | Q(patient__user__username__icontains=word)
+        )
+    return episodes
+
+
+@dataclass
+class Sparkline:
+    """The last 28 days of pain as an inline SVG polyline (no image, no query)."""
+
+    points: list[tuple[int, int]] = field(default_factory=list)  # (day index, pain)
+    width: int = 112
+    height: int = 28
+
+    @property
+    def segments(self) -> list[str]:
+        """SVG point lists, split where a day is missing."""
+        step = self.width / (SPARK_DAYS - 1)
+        segments, current, previous = [], [], None
+        for index, pain in self.points:
+            if previous is not None and index != previous + 1:
+                segments.append(current)
+                current = []
+            x = round(index * step, 1)
+            y = round(2 + (10 - pain) * (self.height - 4) / 10, 1)
+            current.append(f"{x},{y}")
+            previous = index
+        if current:
+            segments.append(current)
+        return [" ".join(segment) for segment in segments]
+
+    @property
+    def dots(self) -> list[tuple[float, float]]:
+        """Single days with no neighbour, drawn as dots."""
+        return [
+            tuple(map(float, segment.split(","))) for segment in self.segments if " " not in segment
+        ]
+
+    @property
+    def last(self) -> int | None:
+        return self.points[-1][1] if self.points else None
+
+
+def sparklines(episode_ids: list[int], *, today: dt.date) -> dict[int, Sparkline]:
+    """The sparkline of each episode, in one query."""
+    start = today - dt.timedelta(days=SPARK_DAYS - 1)
+    lines: dict[int, Sparkline] = defaultdict(Sparkline)
+    rows = (
+        DailyEntry.objects.filter(episode_id__in=episode_ids, day__gte=start, day__lte=today)
+        .order_by("episode_id", "day")
+        .values_list("episode_id", "day", "pain")
+    )
+    for episode_id, day, pain in rows:
+        lines[episode_id].points.append(((day - start).days, pain))
+    return lines
+
+
+def change_percent(baseline: float | None, mean_7d: float | None) -> int | None:
+    """Change of the 7-day mean against the baseline, in whole percent."""
+    if baseline is None or mean_7d is None or baseline == 0:
+        return None
+    return round((mean_7d - baseline) / baseline * 100)
+
+
+OUTCOME_WEEKS = (2, 4, 6, 12)
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    week: int
+    eligible: int  # episodes whose onset lies at least this many weeks back
+    improved: int
+    recovered: int
+
+    @property
+    def improved_share(self) -> float | None:
+        return self.improved / self.eligible if self.eligible else None
+
+    @property
+    def recovered_share(self) -> float | None:
+        return self.recovered / self.eligible if self.eligible else None
+
+
+def clinic_outcomes(*, clinic: Clinic, today: dt.date) -> list[OutcomeRow]:
+    """For each of weeks 2, 4, 6 and 12 since onset: of the clinic's episodes that
+    have come that far, how many showed a meaningful improvement and how many had
+    recovered by then. One query."""
+    rows = list(
+        Episode.objects.filter(patient__clinic=clinic).values_list(
+            "onset", "first_improved_on", "first_recovered_on"
+        )
+    )
+    result = []
+    for week in OUTCOME_WEEKS:
+        span = dt.timedelta(weeks=week)
+        eligible = [row for row in rows if row[0] + span <= today]
+        result.append(
+            OutcomeRow(
+                week=week,
+                eligible=len(eligible),
+                improved=sum(
+                    1 for onset, improved, _ in eligible if improved and improved <= onset + span
+                ),
+                recovered=sum(
+                    1 for onset, _, recovered in eligible if recovered and recovered <= onset + span
+                ),
+            )
+        )
+    return result
+
+
+def level_counts(*, clinic: Clinic) -> dict[str, int]:
+    """How many open episodes are at each level today, most severe first."""
+    counts = dict(
+        Episode.objects.filter(patient__clinic=clinic, closed_at__isnull=True)
+        .order_by()
+        .values_list("level")
+        .annotate(n=Count("pk"))
+    )
+    return {level: counts.get(level, 0) for level in engine.LEVELS}

@@ -1,0 +1,497 @@
+"""Writes that touch several models: plain functions with keyword-only arguments.
+
+The way data walks: a form → a service here validates and stores → the episode
+is reassessed with ``advice.engine.assess`` → the episode keeps a snapshot of
+the assessment, and a history row when the level changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from advice import content, engine
+from tracker import triage
+from tracker.invitations import invitation_tokens
+from tracker.models import (
+    AlertAcknowledgement,
+    AssessmentRecord,
+    Clinic,
+    DailyEntry,
+    Episode,
+    Outcome,
+    Patient,
+    RedFlagReport,
+    RiskFactorAnswer,
+    User,
+)
+
+# How far back a patient may add or correct a day (today and the 7 days before).
+EDITABLE_DAYS = 7
+
+
+def editable_days(*, episode: Episode, today: dt.date | None = None) -> list[dt.date]:
+    """The days a patient may log or correct, newest first: today and the past
+    7 days, but never before the day the pain started."""
+    today = today or timezone.localdate()
+    days = [today - dt.timedelta(days=n) for n in range(EDITABLE_DAYS + 1)]
+    return [day for day in days if day >= episode.onset]
+
+
+def entry_check_day(*, episode: Episode, day: dt.date, today: dt.date | None = None) -> None:
+    """Refuse a day that cannot be logged, with a message for the field ``day``."""
+    today = today or timezone.localdate()
+    if day > today:
+        raise ValidationError({"day": _("Deze dag ligt in de toekomst. Kies vandaag of eerder.")})
+    if day < episode.onset:
+        raise ValidationError(
+            {
+                "day": _("Deze dag ligt vóór het begin van uw rugpijn (%(onset)s).")
+                % {"onset": episode.onset.strftime("%d-%m-%Y")}
+            }
+        )
+    if day < today - dt.timedelta(days=EDITABLE_DAYS):
+        raise ValidationError(
+            {"day": _("U kunt alleen de afgelopen 7 dagen invullen of aanpassen.")}
+        )
+
+
+def entry_save(
+    *,
+    episode: Episode,
+    day: dt.date,
+    pain: int,
+    function: str,
+    bed_rest: bool = False,
+    active_minutes: int | None = None,
+    work_status: str = "n_a",
+    painkillers: bool = False,
+    note: str = "",
+    today: dt.date | None = None,
+) -> tuple[DailyEntry, bool]:
+    """Store the day's entry (replacing one already there) and reassess.
+
+    Returns the entry and whether it was new. Raises ValidationError naming the
+    field when the day cannot be logged or the episode is closed.
+    """
+    today = today or timezone.localdate()
+    if not episode.is_open:
+        raise ValidationError(_("Deze periode is afgesloten."))
+    entry_check_day(episode=episode, day=day, today=today)
+    values = {
+        "pain": pain,
+        "function": function,
+        "bed_rest": bed_rest,
+        "active_minutes": active_minutes,
+        "work_status": work_status,
+        "painkillers": painkillers,
+        "note": note,
+        "updated_at": timezone.now(),
+    }
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                entry, created = DailyEntry.objects.update_or_create(
+                    episode=episode, day=day, defaults=values
+                )
+                _episode_touch(episode)
+                episode_reassess(episode=episode, today=today)
+            return entry, created
+        except IntegrityError:
+            # Another request stored the same day between our read and our
+            # insert; the second try finds it and updates it.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def red_flags_report(
+    *, episode: Episode, codes: Iterable[str], today: dt.date | None = None
+) -> list[RedFlagReport]:
+    """Record the red flags the patient reports as present now. A flag already
+    open stays as it is (one open report per code)."""
+    codes = [code for code in dict.fromkeys(codes) if code in engine.RED_FLAGS]
+    created = []
+    with transaction.atomic():
+        open_codes = set(
+            episode.red_flags.filter(resolved_at__isnull=True).values_list("code", flat=True)
+        )
+        for code in codes:
+            if code in open_codes:
+                continue
+            try:
+                with transaction.atomic():
+                    created.append(RedFlagReport.objects.create(episode=episode, code=code))
+            except IntegrityError:
+                continue  # reported at the same moment by another request
+        if created:
+            _episode_touch(episode)
+            episode_reassess(episode=episode, today=today)
+    return created
+
+
+def red_flag_resolve(*, report: RedFlagReport, today: dt.date | None = None) -> None:
+    """The patient says the red flag is gone (or they have seen their doctor)."""
+    with transaction.atomic():
+        updated = RedFlagReport.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
+            resolved_at=timezone.now()
+        )
+        if updated:
+            _episode_touch(report.episode)
+            episode_reassess(episode=report.episode, today=today)
+
+
+def intake_complete(
+    *,
+    episode: Episode,
+    onset: dt.date,
+    red_flags: Iterable[str],
+    risk_factors: dict[str, bool],
+    today: dt.date | None = None,
+) -> None:
+    """The first visit: confirm the onset, answer the red-flag checklist and the
+    risk-factor statements."""
+    today = today or timezone.localdate()
+    first_day = episode.entries.order_by("day").values_list("day", flat=True).first()
+    if onset > today:
+        raise ValidationError({"onset": _("Deze datum ligt in de toekomst.")})
+    if first_day is not None and onset > first_day:
+        raise ValidationError(
+            {
+                "onset": _("U heeft al pijn ingevuld op %(day)s; de rugpijn begon dus eerder.")
+                % {"day": first_day.strftime("%d-%m-%Y")}
+            }
+        )
+    with transaction.atomic():
+        episode.onset = onset
+        episode.intake_done_at = timezone.now()
+        episode.save(update_fields=["onset", "intake_done_at"])
+        risk_factors_save(
+            episode=episode, answers=risk_factors, occasion=RiskFactorAnswer.Occasion.INTAKE
+        )
+        red_flags_report(episode=episode, codes=red_flags, today=today)
+        _episode_touch(episode)
+        episode_reassess(episode=episode, today=today)
+
+
+def risk_factors_save(*, episode: Episode, answers: dict[str, bool], occasion: str) -> None:
+    """Store the answers to the risk-factor statements for one occasion (once)."""
+    RiskFactorAnswer.objects.bulk_create(
+        [
+            RiskFactorAnswer(episode=episode, code=code, answer=bool(answer), occasion=occasion)
+            for code, answer in answers.items()
+            if code in engine.YELLOW_FLAGS
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def risk_factors_due(*, episode: Episode) -> bool:
+    """True when the statements should come back: `not_improving` has fired and
+    they have not been answered again since."""
+    if engine.NOT_IMPROVING not in (episode.reasons or []):
+        return False
+    return not episode.risk_factors.filter(
+        occasion=RiskFactorAnswer.Occasion.NOT_IMPROVING
+    ).exists()
+
+
+def episode_reassess(*, episode: Episode, today: dt.date | None = None) -> engine.Assessment:
+    """Run the engine on the episode's diary and keep the result on the episode.
+
+    A history row is written whenever the level changes, holding the text the
+    patient was shown, in their language.
+    """
+    today = today or timezone.localdate()
+    rows = episode.entries.filter(day__lte=today).values_list("day", "pain", "function", "bed_rest")
+    flags = list(
+        episode.red_flags.filter(resolved_at__isnull=True).values_list("code", "reported_at")
+    )
+    assessment = _assess(episode=episode, today=today, rows=rows, flags=flags)
+    fields = snapshot_fields(
+        episode=episode,
+        assessment=assessment,
+        today=today,
+        red_flag_at=max((at for _code, at in flags), default=None),
+    )
+    level_changed = assessment.level != episode.level
+    for name, value in fields.items():
+        setattr(episode, name, value)
+    Episode.objects.filter(pk=episode.pk).update(**fields)
+    if level_changed:
+        assessment_record(episode=episode, patient=episode.patient).save()
+    return assessment
+
+
+def episodes_reassess(*, episodes: Sequence[Episode], today: dt.date | None = None) -> int:
+    """Reassess many episodes with a fixed number of queries (the daily job and
+    the dashboard's stale rows). The episodes need patient and clinic loaded."""
+    today = today or timezone.localdate()
+    if not episodes:
+        return 0
+    ids = [episode.pk for episode in episodes]
+    rows: dict[int, list] = defaultdict(list)
+    for episode_id, *row in DailyEntry.objects.filter(
+        episode_id__in=ids, day__lte=today
+    ).values_list("episode_id", "day", "pain", "function", "bed_rest"):
+        rows[episode_id].append(row)
+    flags: dict[int, list] = defaultdict(list)
+    for episode_id, code, reported_at in RedFlagReport.objects.filter(
+        episode_id__in=ids, resolved_at__isnull=True
+    ).values_list("episode_id", "code", "reported_at"):
+        flags[episode_id].append((code, reported_at))
+    records = []
+    for episode in episodes:
+        assessment = _assess(
+            episode=episode, today=today, rows=rows[episode.pk], flags=flags[episode.pk]
+        )
+        level_changed = assessment.level != episode.level
+        fields = snapshot_fields(
+            episode=episode,
+            assessment=assessment,
+            today=today,
+            red_flag_at=max((at for _code, at in flags[episode.pk]), default=None),
+        )
+        for name, value in fields.items():
+            setattr(episode, name, value)
+        if level_changed:
+            records.append(assessment_record(episode=episode, patient=episode.patient))
+    Episode.objects.bulk_update(episodes, list(SNAPSHOT_FIELDS), batch_size=500)
+    AssessmentRecord.objects.bulk_create(records, batch_size=500)
+    return len(episodes)
+
+
+def _assess(*, episode: Episode, today: dt.date, rows, flags) -> engine.Assessment:
+    entries = [
+        engine.DayEntry(day, pain, function, bed_rest) for day, pain, function, bed_rest in rows
+    ]
+    return engine.assess(
+        onset=min(episode.onset, today),
+        today=today,
+        entries=entries,
+        red_flags=[code for code, _at in flags],
+    )
+
+
+SNAPSHOT_FIELDS = (
+    "level",
+    "reasons",
+    "baseline",
+    "mean_7d",
+    "rules_version",
+    "assessed_on",
+    "triage_rank",
+    "red_flag_at",
+    "first_improved_on",
+    "first_recovered_on",
+    "alert_raised_at",
+)
+
+
+def snapshot_fields(
+    *,
+    episode: Episode,
+    assessment: engine.Assessment,
+    today: dt.date,
+    red_flag_at: dt.datetime | None,
+) -> dict:
+    """The episode fields that keep an assessment, given the episode as it was."""
+    fields = {
+        "level": assessment.level,
+        "reasons": list(assessment.reasons),
+        "baseline": assessment.baseline,
+        "mean_7d": assessment.mean_7d,
+        "rules_version": assessment.rules_version,
+        "assessed_on": today,
+        "triage_rank": triage.triage_rank(assessment.level, assessment.reasons),
+        "red_flag_at": red_flag_at,
+        "first_improved_on": episode.first_improved_on,
+        "first_recovered_on": episode.first_recovered_on,
+        "alert_raised_at": episode.alert_raised_at,
+    }
+    if fields["first_improved_on"] is None and engine.meaningful_improvement(
+        assessment.baseline, assessment.mean_7d
+    ):
+        fields["first_improved_on"] = today
+    if fields["first_recovered_on"] is None and assessment.level == engine.RECOVERED:
+        fields["first_recovered_on"] = today
+    if triage.alert_reasons(assessment.reasons) - triage.alert_reasons(episode.reasons or []):
+        fields["alert_raised_at"] = timezone.now()
+    return fields
+
+
+def assessment_record(*, episode: Episode, patient: Patient) -> AssessmentRecord:
+    """An (unsaved) history row for the episode's current snapshot, holding the
+    text the patient is shown, in their language."""
+    with translation.override(patient.language):
+        message = content.patient_message(episode.level, episode.reasons, patient.clinic)
+    return AssessmentRecord(
+        episode=episode,
+        assessed_on=episode.assessed_on,
+        level=episode.level,
+        reasons=episode.reasons,
+        baseline=episode.baseline,
+        mean_7d=episode.mean_7d,
+        rules_version=episode.rules_version,
+        message=message,
+    )
+
+
+def alert_acknowledge(*, episode: Episode, user: User) -> bool:
+    """A physiotherapist has seen the alert. Returns False when there was none."""
+    if not episode.alert_unacknowledged:
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        Episode.objects.filter(pk=episode.pk).update(
+            alert_acknowledged_at=now, alert_acknowledged_by=user
+        )
+        AlertAcknowledgement.objects.create(
+            episode=episode,
+            user=user,
+            acknowledged_at=now,
+            level=episode.level,
+            reasons=episode.reasons,
+        )
+    episode.alert_acknowledged_at, episode.alert_acknowledged_by = now, user
+    return True
+
+
+def episode_close(*, episode: Episode, outcome: str = Outcome.RECOVERED) -> None:
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Kies een uitkomst uit de lijst.")})
+    Episode.objects.filter(pk=episode.pk, closed_at__isnull=True).update(
+        closed_at=timezone.now(), outcome=outcome
+    )
+    episode.refresh_from_db()
+
+
+def episode_open(*, patient: Patient, onset: dt.date, today: dt.date | None = None) -> Episode:
+    """Start a new episode when the pain returns. At most one is open at a time."""
+    today = today or timezone.localdate()
+    if onset > today:
+        raise ValidationError({"onset": _("Deze datum ligt in de toekomst.")})
+    try:
+        with transaction.atomic():
+            episode = Episode.objects.create(patient=patient, onset=onset)
+            episode_reassess(episode=episode, today=today)
+    except IntegrityError:
+        raise ValidationError(_("U heeft al een open periode met rugpijn.")) from None
+    return episode
+
+
+def _episode_touch(episode: Episode) -> None:
+    """Mark the episode's data as changed (the chart cache key follows it)."""
+    episode.data_changed_at = timezone.now()
+    Episode.objects.filter(pk=episode.pk).update(data_changed_at=episode.data_changed_at)
+
+
+def patient_delete(*, patient: Patient) -> None:
+    """Remove the patient's account and everything in it (episodes, entries,
+    red flags, answers, assessments)."""
+    with transaction.atomic():
+        patient.user.delete()
+
+
+def patient_invite(
+    *,
+    clinic: Clinic,
+    first_name: str,
+    last_name: str,
+    email: str,
+    onset: dt.date,
+    year_of_birth: int,
+    language: str,
+    physio: User | None = None,
+) -> Patient:
+    """Create the patient's account (no password yet) and their first episode,
+    then email them a one-time link to choose a password."""
+    with transaction.atomic():
+        user = User.objects.create_user(
+            username=email, email=email, first_name=first_name, last_name=last_name
+        )  # no password: unusable until the patient chooses one
+        patient = Patient.objects.create(
+            user=user,
+            clinic=clinic,
+            physio=physio,
+            year_of_birth=year_of_birth,
+            language=language,
+        )
+        episode = Episode.objects.create(patient=patient, onset=onset)
+        episode_reassess(episode=episode)
+    invitation_send(patient=patient)
+    return patient
+
+
+def invitation_link(*, user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = invitation_tokens.make_token(user)
+    path = reverse("tracker:invitation_accept", kwargs={"uidb64": uid, "token": token})
+    return f"{settings.SITE_URL}{path}"
+
+
+def invitation_send(*, patient: Patient) -> None:
+    """Email the invitation in the patient's language."""
+    link = invitation_link(user=patient.user)
+    with translation.override(patient.language):
+        subject = _("Uw uitnodiging voor Herstelpad van %(clinic)s") % {
+            "clinic": patient.clinic.name
+        }
+        body = render_to_string(
+            "tracker/email/invitation.txt",
+            {"patient": patient, "link": link, "days": settings.PASSWORD_RESET_TIMEOUT // 86400},
+        )
+    send_mail(subject, body, None, [patient.user.email])
+
+
+def reminders_send(*, today: dt.date | None = None) -> int:
+    """Email each patient with an open episode, reminders on, and no entry today.
+
+    A patient is claimed with an UPDATE … WHERE last_reminded_on < today before
+    the email goes out, so two runs (even at the same moment) never send twice.
+    """
+    today = today or timezone.localdate()
+    open_episode = Episode.objects.filter(
+        patient=OuterRef("pk"), closed_at__isnull=True, intake_done_at__isnull=False
+    )
+    logged_today = DailyEntry.objects.filter(
+        episode__patient=OuterRef("pk"), episode__closed_at__isnull=True, day=today
+    )
+    candidates = (
+        Patient.objects.filter(Exists(open_episode), ~Exists(logged_today), reminders=True)
+        .filter(user__is_active=True)
+        .exclude(last_reminded_on=today)
+        .exclude(user__email="")
+        .select_related("user", "clinic")
+    )
+    sent = 0
+    for patient in candidates:
+        claimed = (
+            Patient.objects.filter(pk=patient.pk)
+            .exclude(last_reminded_on=today)
+            .update(last_reminded_on=today)
+        )
+        if not claimed:
+            continue
+        with translation.override(patient.language):
+            subject = _("Hoe gaat het vandaag met uw rug?")
+            body = render_to_string(
+                "tracker/email/reminder.txt",
+                {"patient": patient, "link": f"{settings.SITE_URL}{reverse('tracker:checkin')}"},
+            )
+        send_mail(subject, body, None, [patient.user.email])
+        sent += 1
+    return sent

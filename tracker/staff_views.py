@@ -1,0 +1,264 @@
+"""Pages for physiotherapists and admins: the triaged caseload, a patient's
+record, clinic outcomes, and inviting patients."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from advice import content, engine
+from tracker import charts, queries, services
+from tracker.access import clinic_for_staff, patient_for_staff
+from tracker.forms import CloseEpisodeForm, InvitationForm
+from tracker.models import Clinic, Episode
+
+PAGE_SIZE = 50
+
+
+def _rows(episodes, *, today) -> list[dict]:
+    """What a dashboard row shows, for a page of episodes (one more query)."""
+    lines = queries.sparklines([episode.pk for episode in episodes], today=today)
+    return [
+        {
+            "episode": episode,
+            "patient": episode.patient,
+            "week": episode.week_number(today),
+            "level_label": content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
+            "reasons": [
+                content.staff_reason_label(reason)
+                for reason in episode.reasons
+                if reason != engine.FEW_ENTRIES or episode.level == engine.TOO_FEW_ENTRIES
+            ],
+            "change": queries.change_percent(episode.baseline, episode.mean_7d),
+            "spark": lines.get(episode.pk, queries.Sparkline()),
+        }
+        for episode in episodes
+    ]
+
+
+@require_GET
+@login_required
+def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The clinic's open episodes, triaged: who needs a physiotherapist today."""
+    clinic = clinic_for_staff(request, slug)
+    today = timezone.localdate()
+    filters = queries.CaseloadFilters.from_query(request.GET)
+    caseload = queries.caseload(clinic=clinic, user=request.user, filters=filters, today=today)
+    page = Paginator(caseload, PAGE_SIZE).get_page(request.GET.get("page"))
+    stale = [episode for episode in page.object_list if episode.assessed_on != today]
+    if stale:
+        # The date alone can change a level: refresh the rows about to be shown.
+        services.episodes_reassess(episodes=stale, today=today)
+        page = Paginator(caseload, PAGE_SIZE).get_page(page.number)
+    query = filters.as_query()
+    return render(
+        request,
+        "tracker/clinic_dashboard.html",
+        {
+            "clinic": clinic,
+            "clinics": Clinic.objects.for_staff(request.user).filter(active=True),
+            "page": page,
+            "rows": _rows(page.object_list, today=today),
+            "filters": filters,
+            "levels": [(level, content.STAFF_LEVEL_LABELS[level]) for level in engine.LEVELS],
+            "query": urlencode(query),
+            "export_url": reverse("tracker:caseload_csv", args=[clinic.slug])
+            + (f"?{urlencode(query)}" if query else ""),
+            "today": today,
+        },
+    )
+
+
+@require_GET
+@login_required
+def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The caseload as the table shows it (every page, the same filters; no notes)."""
+    clinic = clinic_for_staff(request, slug)
+    today = timezone.localdate()
+    filters = queries.CaseloadFilters.from_query(request.GET)
+    episodes = queries.caseload(clinic=clinic, user=request.user, filters=filters, today=today)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="caseload-{clinic.slug}-{today}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("patiënt"),
+            _("fysiotherapeut"),
+            _("week"),
+            _("advies"),
+            _("redenen"),
+            _("startwaarde"),
+            _("gemiddelde 7 dagen"),
+            _("verandering %"),
+            _("registraties 7 dagen"),
+            _("laatste registratie"),
+            _("risicofactoren"),
+            _("melding nog niet gezien"),
+        ]
+    )
+    for episode in episodes.iterator(chunk_size=500):
+        physio = episode.patient.physio
+        writer.writerow(
+            [
+                str(episode.patient),
+                physio.display_name() if physio else "",
+                episode.week_number(today),
+                content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
+                "; ".join(content.staff_reason_label(reason) for reason in episode.reasons),
+                _number(episode.baseline),
+                _number(episode.mean_7d),
+                queries.change_percent(episode.baseline, episode.mean_7d) or "",
+                episode.checkins_7d,
+                episode.last_day.isoformat() if episode.last_day else "",
+                episode.risk_factors_yes,
+                _("ja") if episode.alert_unacknowledged else _("nee"),
+            ]
+        )
+    return response
+
+
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+@require_GET
+@login_required
+def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A patient's record for the staff of their clinic."""
+    clinic = clinic_for_staff(request, slug)
+    patient = patient_for_staff(request, clinic=clinic, pk=pk)
+    today = timezone.localdate()
+    episodes = list(patient.episodes.select_related("alert_acknowledged_by").order_by("-opened_at"))
+    episode = _chosen_episode(episodes, request.GET.get("episode"))
+    context = {"clinic": clinic, "patient": patient, "episodes": episodes, "episode": episode}
+    if episode is not None:
+        if episode.is_open and episode.assessed_on != today:
+            services.episode_reassess(episode=episode, today=today)
+        context.update(
+            entries=list(episode.entries.order_by("-day")),
+            red_flags=list(episode.red_flags.all()),
+            risk_factors=list(episode.risk_factors.all()),
+            assessments=list(episode.assessments.all()),
+            acknowledgements=list(episode.acknowledgements.select_related("user")),
+            level_label=content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
+            reasons=[
+                (content.staff_reason_label(r), content.staff_reason_explanation(r))
+                for r in episode.reasons
+            ],
+            change=queries.change_percent(episode.baseline, episode.mean_7d),
+            week=episode.week_number(today),
+            close_form=CloseEpisodeForm(),
+            chart_version=int(episode.data_changed_at.timestamp()),
+        )
+    return render(request, "tracker/patient_detail.html", context)
+
+
+def _chosen_episode(episodes: list[Episode], raw: str | None) -> Episode | None:
+    """The episode asked for in ?episode=, else the open one, else the newest."""
+    if raw and raw.isdigit():
+        for episode in episodes:
+            if episode.pk == int(raw):
+                return episode
+    return next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
+
+
+def _open_episode_for_staff(request: HttpRequest, slug: str, pk: int) -> tuple[Clinic, Episode]:
+    clinic = clinic_for_staff(request, slug)
+    patient = patient_for_staff(request, clinic=clinic, pk=pk)
+    return clinic, get_object_or_404(patient.episodes, closed_at__isnull=True)
+
+
+@require_POST
+@login_required
+def alert_acknowledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    clinic, episode = _open_episode_for_staff(request, slug, pk)
+    if services.alert_acknowledge(episode=episode, user=request.user):
+        messages.success(request, _("De melding is gemarkeerd als gezien."))
+    return redirect("tracker:patient_detail", slug=clinic.slug, pk=pk)
+
+
+@require_POST
+@login_required
+def episode_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    clinic, episode = _open_episode_for_staff(request, slug, pk)
+    form = CloseEpisodeForm(request.POST)
+    if form.is_valid():
+        services.episode_close(episode=episode, outcome=form.cleaned_data["outcome"])
+        messages.success(request, _("De periode is afgesloten."))
+    else:
+        messages.error(request, _("Uitkomst: kies een uitkomst uit de lijst."))
+    return redirect("tracker:patient_detail", slug=clinic.slug, pk=pk)
+
+
+@require_GET
+@login_required
+def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = clinic_for_staff(request, slug)
+    today = timezone.localdate()
+    rows = queries.clinic_outcomes(clinic=clinic, today=today)
+    return render(
+        request,
+        "tracker/clinic_outcomes.html",
+        {
+            "clinic": clinic,
+            "rows": rows,
+            "typical": [
+                (row.week, round((1 - engine.expected_band(row.week)[1]) * 100)) for row in rows
+            ],
+            "levels": [
+                (level, content.STAFF_LEVEL_LABELS[level], count)
+                for level, count in queries.level_counts(clinic=clinic).items()
+            ],
+            "today": today,
+        },
+    )
+
+
+@require_GET
+@login_required
+def clinic_outcomes_chart(request: HttpRequest, slug: str) -> HttpResponse:
+    clinic = clinic_for_staff(request, slug)
+    today = timezone.localdate()
+    png = charts.outcomes_chart(
+        clinic=clinic, rows=queries.clinic_outcomes(clinic=clinic, today=today), today=today
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invite_patient(request: HttpRequest, slug: str) -> HttpResponse:
+    """Staff create a patient at their clinic; the patient gets a one-time link."""
+    clinic = clinic_for_staff(request, slug)
+    form = InvitationForm(
+        request.POST or None,
+        clinics=Clinic.objects.for_staff(request.user).filter(active=True),
+        initial={"clinic": clinic},
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        physio = (
+            request.user
+            if request.user.memberships.filter(clinic=data["clinic"]).exists()
+            else None
+        )
+        patient = services.patient_invite(physio=physio, **data)
+        messages.success(
+            request,
+            _("%(name)s is uitgenodigd. De link is gemaild naar %(email)s.")
+            % {"name": patient, "email": patient.user.email},
+        )
+        return redirect("tracker:clinic_dashboard", slug=data["clinic"].slug)
+    return render(request, "tracker/invite.html", {"form": form, "clinic": clinic})

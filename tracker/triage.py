@@ -1,0 +1,44 @@
+"""The caseload's triage order, derived from an episode's stored assessment.
+
+Red flags first (emergency and see_gp together, newest red flag first), then
+see_physio by its first reason, then keep_moving, too_few_entries, on_track and
+recovered. The rank is stored on the episode so the dashboard sorts in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from advice import engine
+
+RED_FLAG_RANK = 0
+_SEE_PHYSIO_RANKS = {
+    engine.WORSENING: 1,
+    engine.DAILY_ACTIVITIES: 2,
+    engine.NOT_IMPROVING: 3,
+    engine.NOT_RECOVERED_6W: 4,
+    engine.CHRONIC_12W: 5,
+}
+_LEVEL_RANKS = {
+    engine.EMERGENCY: RED_FLAG_RANK,
+    engine.SEE_GP: RED_FLAG_RANK,
+    engine.KEEP_MOVING: 6,
+    engine.TOO_FEW_ENTRIES: 7,
+    engine.ON_TRACK: 8,
+    engine.RECOVERED: 9,
+}
+UNASSESSED_RANK = 99
+
+# Levels that need a person to act: a change into one raises an alert.
+ALERT_LEVELS = frozenset({engine.EMERGENCY, engine.SEE_GP, engine.SEE_PHYSIO})
+
+
+def triage_rank(level: str, reasons: Sequence[str]) -> int:
+    if level == engine.SEE_PHYSIO:
+        return _SEE_PHYSIO_RANKS[reasons[0]]
+    return _LEVEL_RANKS.get(level, UNASSESSED_RANK)
+
+
+def alert_reasons(reasons: Sequence[str]) -> set[str]:
+    """The reasons that need a person to act."""
+    return {reason for reason in reasons if engine.reason_level(reason) in ALERT_LEVELS}

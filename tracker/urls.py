@@ -1,0 +1,52 @@
+from django.urls import path
+
+from tracker import staff_views, views
+
+app_name = "tracker"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "welkom/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"
+    ),
+    # The patient's own pages.
+    path("me/", views.patient_home, name="patient_home"),
+    path("me/start/", views.intake, name="intake"),
+    path("me/checkin/", views.checkin, name="checkin"),
+    path("me/red-flags/", views.red_flags, name="red_flags"),
+    path("me/red-flags/<int:pk>/resolve/", views.red_flag_resolve, name="red_flag_resolve"),
+    path("me/risk-factors/", views.risk_factors, name="risk_factors"),
+    path("me/risk-factors/answers/", views.risk_factor_answers, name="risk_factor_answers"),
+    path("me/progress/", views.progress, name="progress"),
+    path("me/export.csv", views.export_data, {"fmt": "csv"}, name="export_csv"),
+    path("me/export.json", views.export_data, {"fmt": "json"}, name="export_json"),
+    path("me/episode/close/", views.episode_close, name="episode_close"),
+    path("me/episode/new/", views.episode_new, name="episode_new"),
+    path("me/settings/", views.patient_settings, name="patient_settings"),
+    path("me/delete/", views.account_delete, name="account_delete"),
+    # Shared by the patient and the staff of their clinic.
+    path("episodes/<int:pk>/chart.png", views.episode_chart, name="episode_chart"),
+    # Staff.
+    path("clinic/<slug:slug>/", staff_views.clinic_dashboard, name="clinic_dashboard"),
+    path("clinic/<slug:slug>/caseload.csv", staff_views.caseload_csv, name="caseload_csv"),
+    path("clinic/<slug:slug>/outcomes/", staff_views.clinic_outcomes, name="clinic_outcomes"),
+    path(
+        "clinic/<slug:slug>/outcomes.png",
+        staff_views.clinic_outcomes_chart,
+        name="clinic_outcomes_chart",
+    ),
+    path("clinic/<slug:slug>/invite/", staff_views.invite_patient, name="invite_patient"),
+    path(
+        "clinic/<slug:slug>/patients/<int:pk>/", staff_views.patient_detail, name="patient_detail"
+    ),
+    path(
+        "clinic/<slug:slug>/patients/<int:pk>/acknowledge/",
+        staff_views.alert_acknowledge,
+        name="alert_acknowledge",
+    ),
+    path(
+        "clinic/<slug:slug>/patients/<int:pk>/close/",
+        staff_views.episode_close,
+        name="staff_episode_close",
+    ),
+]

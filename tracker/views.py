@@ -1,0 +1,398 @@
+"""The patient's pages, the role-based landing page and the shared chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from advice import content
+from tracker import charts, exports, services
+from tracker.access import (
+    episode_for_viewer,
+    patient_for_self,
+    red_flag_for_self,
+    role_of,
+)
+from tracker.forms import (
+    CheckinForm,
+    DeleteAccountForm,
+    IntakeForm,
+    NewEpisodeForm,
+    RedFlagForm,
+    RiskFactorForm,
+    SettingsForm,
+)
+from tracker.invitations import invitation_tokens
+from tracker.models import Clinic, Episode, Patient, RiskFactorAnswer
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, which also switches a patient to their own language."""
+
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        patient = Patient.objects.filter(user=form.get_user()).only("language").first()
+        if patient is not None:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, patient.language, samesite="Lax")
+        return response
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page: the login page for visitors, each role's own page after login."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    role = role_of(request.user)
+    if role == "admin":
+        return redirect("admin:index")
+    if role == "physio":
+        clinic = Clinic.objects.for_staff(request.user).order_by("name").first()
+        return redirect("tracker:clinic_dashboard", slug=clinic.slug)
+    if role == "patient":
+        return redirect("tracker:patient_home")
+    raise PermissionDenied
+
+
+def _open_episode(patient: Patient) -> Episode | None:
+    return patient.episodes.filter(closed_at__isnull=True).first()
+
+
+def _fresh(episode: Episode, today: dt.date) -> Episode:
+    """The date alone can change a level: reassess a snapshot made before today."""
+    if episode.assessed_on != today:
+        services.episode_reassess(episode=episode, today=today)
+    return episode
+
+
+@require_GET
+@login_required
+def patient_home(request: HttpRequest) -> HttpResponse:
+    patient = patient_for_self(request)
+    episode = _open_episode(patient)
+    today = timezone.localdate()
+    if episode is None:
+        closed = patient.episodes.order_by("-closed_at")[:5]
+        return render(
+            request, "tracker/patient_no_episode.html", {"patient": patient, "closed": closed}
+        )
+    if episode.intake_done_at is None:
+        return redirect("tracker:intake")
+    _fresh(episode, today)
+    recent = {
+        entry.day: entry for entry in episode.entries.filter(day__gte=today - dt.timedelta(days=7))
+    }
+    days = [(day, recent.get(day)) for day in services.editable_days(episode=episode, today=today)]
+    return render(
+        request,
+        "tracker/patient_home.html",
+        {
+            "patient": patient,
+            "episode": episode,
+            "advice": content.patient_advice(episode.level, episode.reasons, patient.clinic),
+            "today_entry": recent.get(today),
+            "days": days,
+            "week": episode.week_number(today),
+            "risk_factors_due": services.risk_factors_due(episode=episode),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    """The first visit: onset date, red-flag checklist, risk factors, what the app is."""
+    patient = patient_for_self(request)
+    episode = _open_episode(patient)
+    if episode is None:
+        return redirect("tracker:patient_home")
+    form = IntakeForm(request.POST or None, initial={"onset": episode.onset})
+    if form.is_valid():
+        try:
+            services.intake_complete(
+                episode=episode,
+                onset=form.cleaned_data["onset"],
+                red_flags=form.red_flags(),
+                risk_factors=form.risk_factors(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("tracker:risk_factor_answers")
+    return render(
+        request,
+        "tracker/intake.html",
+        {"form": form, "patient": patient, "about": content.ABOUT_THE_APP},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def checkin(request: HttpRequest) -> HttpResponse:
+    """The daily check-in. Saving a day again replaces that day's entry."""
+    patient = patient_for_self(request)
+    episode = _open_episode(patient)
+    if episode is None or episode.intake_done_at is None:
+        return redirect("tracker:patient_home")
+    today = timezone.localdate()
+    day = _day_param(request.GET.get("day"), today)
+    existing = episode.entries.filter(day=day).first()
+    initial = {"day": day}
+    if existing is not None:
+        initial.update(
+            pain=existing.pain,
+            function=existing.function,
+            bed_rest=existing.bed_rest,
+            active_minutes=existing.active_minutes,
+            work_status=existing.work_status,
+            painkillers=existing.painkillers,
+            note=existing.note,
+        )
+    form = CheckinForm(request.POST or None, episode=episode, today=today, initial=initial)
+    if form.is_valid():
+        try:
+            _entry, created = services.entry_save(episode=episode, today=today, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            day_text = (
+                _("vandaag")
+                if form.cleaned_data["day"] == today
+                else form.cleaned_data["day"].strftime("%d-%m-%Y")
+            )
+            if created:
+                messages.success(
+                    request, _("Opgeslagen voor %(day)s. Dank u wel!") % {"day": day_text}
+                )
+            else:
+                messages.success(request, _("Aangepast voor %(day)s.") % {"day": day_text})
+            return redirect("tracker:patient_home")
+    return render(
+        request,
+        "tracker/checkin.html",
+        {"form": form, "episode": episode, "existing": existing, "is_today": day == today},
+    )
+
+
+def _day_param(raw: str | None, today: dt.date) -> dt.date:
+    """The day asked for in ?day=YYYY-MM-DD; today when absent or unreadable."""
+    try:
+        return dt.date.fromisoformat(raw) if raw else today
+    except ValueError:
+        return today
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def red_flags(request: HttpRequest) -> HttpResponse:
+    """'Something changed?': the red-flag checklist, open at any time."""
+    patient = patient_for_self(request)
+    episode = _open_episode(patient)
+    if episode is None:
+        return redirect("tracker:patient_home")
+    form = RedFlagForm(request.POST or None)
+    if form.is_valid():
+        reported = form.reported()
+        services.red_flags_report(episode=episode, codes=reported)
+        if not reported:
+            messages.info(request, _("Fijn. U gaf geen alarmsignalen aan."))
+        return redirect("tracker:patient_home")
+    return render(request, "tracker/red_flags.html", {"form": form})
+
+
+@require_POST
+@login_required
+def red_flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    report = red_flag_for_self(request, pk)
+    services.red_flag_resolve(report=report)
+    messages.success(request, _("Het alarmsignaal is gemarkeerd als opgelost."))
+    return redirect("tracker:patient_home")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def risk_factors(request: HttpRequest) -> HttpResponse:
+    """The risk-factor statements again, once, when the diary shows no improvement."""
+    patient = patient_for_self(request)
+    episode = _open_episode(patient)
+    if episode is None or not services.risk_factors_due(episode=episode):
+        return redirect("tracker:patient_home")
+    form = RiskFactorForm(request.POST or None)
+    if form.is_valid():
+        services.risk_factors_save(
+            episode=episode,
+            answers=form.answers(),
+            occasion=RiskFactorAnswer.Occasion.NOT_IMPROVING,
+        )
+        return redirect("tracker:risk_factor_answers")
+    return render(request, "tracker/risk_factors.html", {"form": form})
+
+
+@require_GET
+@login_required
+def risk_factor_answers(request: HttpRequest) -> HttpResponse:
+    """What the patient answered last time, with the education text for each 'yes'."""
+    patient = patient_for_self(request)
+    episode = _open_episode(patient)
+    if episode is None:
+        return redirect("tracker:patient_home")
+    answers = list(episode.risk_factors.all())
+    latest = answers[-1].occasion if answers else None
+    education = [
+        (answer.get_code_display(), content.RISK_FACTOR_EDUCATION[answer.code])
+        for answer in answers
+        if answer.occasion == latest and answer.answer
+    ]
+    return render(
+        request,
+        "tracker/risk_factor_answers.html",
+        {
+            "education": education,
+            "advice": content.patient_advice(episode.level, episode.reasons, patient.clinic),
+        },
+    )
+
+
+@require_GET
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    """The course against the typical course: chart, words and a table."""
+    patient = patient_for_self(request)
+    episode = _open_episode(patient) or patient.episodes.order_by("-opened_at").first()
+    if episode is None:
+        return redirect("tracker:patient_home")
+    today = timezone.localdate()
+    return render(
+        request,
+        "tracker/progress.html",
+        {
+            "episode": episode,
+            "entries": episode.entries.filter(day__lte=today).order_by("-day"),
+            "trend": charts.trend_in_words(episode=episode, today=today),
+            "chart_version": int(episode.data_changed_at.timestamp()),
+        },
+    )
+
+
+@require_GET
+@login_required
+def episode_chart(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress chart as a PNG, for the patient and the staff of their clinic."""
+    episode = episode_for_viewer(request, pk)
+    png = charts.progress_chart(episode=episode, today=timezone.localdate())
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+@login_required
+def export_data(request: HttpRequest, fmt: str) -> HttpResponse:
+    """Everything held about the patient, as CSV or JSON."""
+    patient = patient_for_self(request)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        response = HttpResponse(exports.patient_json(patient), content_type="application/json")
+    else:
+        response = HttpResponse(
+            exports.patient_csv(patient), content_type="text/csv; charset=utf-8"
+        )
+    response["Content-Disposition"] = f'attachment; filename="herstelpad-{stamp}.{fmt}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def episode_close(request: HttpRequest) -> HttpResponse:
+    """'My back has recovered': the patient closes the episode."""
+    patient = patient_for_self(request)
+    episode = _open_episode(patient)
+    if episode is None:
+        return redirect("tracker:patient_home")
+    if request.method == "POST":
+        services.episode_close(episode=episode)
+        messages.success(request, _("Fijn dat het beter gaat! Uw dagboek is afgesloten."))
+        return redirect("tracker:patient_home")
+    return render(request, "tracker/episode_close.html", {"episode": episode})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def episode_new(request: HttpRequest) -> HttpResponse:
+    """The pain came back: start a new episode."""
+    patient = patient_for_self(request)
+    if _open_episode(patient) is not None:
+        return redirect("tracker:patient_home")
+    form = NewEpisodeForm(request.POST or None, initial={"onset": timezone.localdate()})
+    if form.is_valid():
+        try:
+            services.episode_open(patient=patient, onset=form.cleaned_data["onset"])
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            return redirect("tracker:intake")
+    return render(request, "tracker/episode_new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def patient_settings(request: HttpRequest) -> HttpResponse:
+    patient = patient_for_self(request)
+    form = SettingsForm(
+        request.POST or None, initial={"reminders": patient.reminders, "language": patient.language}
+    )
+    if form.is_valid():
+        patient.reminders = form.cleaned_data["reminders"]
+        patient.language = form.cleaned_data["language"]
+        patient.save(update_fields=["reminders", "language"])
+        translation.activate(patient.language)
+        messages.success(request, _("Uw instellingen zijn opgeslagen."))
+        response = redirect("tracker:patient_settings")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, patient.language, samesite="Lax")
+        return response
+    return render(request, "tracker/settings.html", {"form": form, "patient": patient})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Delete the account and every diary, after a confirmation."""
+    patient = patient_for_self(request)
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if form.is_valid():
+        services.patient_delete(patient=patient)
+        logout(request)
+        messages.success(request, _("Uw account en al uw gegevens zijn verwijderd."))
+        return redirect(reverse("login"))
+    return render(request, "tracker/account_delete.html", {"form": form})
+
+
+class InvitationAcceptView(auth_views.PasswordResetConfirmView):
+    """The invited patient opens the one-time link and chooses a password."""
+
+    token_generator = invitation_tokens
+    template_name = "tracker/invitation_accept.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("tracker:intake")
