@@ -48,8 +48,10 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The caseload pages at one clinic of 200 and of 2,000 patients (180 days each).
 bench: $(VENV)/.installed-test messages
-	@echo "no benchmarks yet"
+	$(PY) tests/bench/caseload.py --patients 200
+	$(PY) tests/bench/caseload.py --patients 2000
 
 # Refresh the vendored Bootstrap from the npm registry (not needed to run).
 vendor-bootstrap:

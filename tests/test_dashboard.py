@@ -1,0 +1,380 @@
+"""The clinic caseload: triaged, filtered, paged, and only for the clinic's staff."""
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from advice import engine
+from tests.conftest import client_for
+from tests.factories import make_entry, make_patient
+from tracker import services
+from tracker.models import AlertAcknowledgement, DailyEntry, Episode
+
+
+def assessed(patient, level: str, reasons=(), *, red_flag_at=None) -> Episode:
+    """Give the patient's open episode a stored assessment, as the engine would."""
+    episode = patient.episodes.get(closed_at__isnull=True)
+    assessment = engine.Assessment(
+        level=level,
+        reasons=tuple(reasons),
+        baseline=6.0,
+        mean_7d=4.5,
+        days_since_onset=(timezone.localdate() - episode.onset).days,
+        rules_version=engine.RULES_VERSION,
+    )
+    fields = services.snapshot_fields(
+        episode=episode, assessment=assessment, today=timezone.localdate(), red_flag_at=red_flag_at
+    )
+    Episode.objects.filter(pk=episode.pk).update(**fields)
+    episode.refresh_from_db()
+    return episode
+
+
+def dashboard(user, clinic, **params):
+    return client_for(user).get(reverse("tracker:clinic_dashboard", args=[clinic.slug]), params)
+
+
+def names(response) -> list[str]:
+    return [str(row["patient"]) for row in response.context["rows"]]
+
+
+@pytest.fixture
+def triaged(world):
+    """One patient per triage position at clinic A, created in shuffled order."""
+    now = timezone.now()
+    onset = timezone.localdate() - dt.timedelta(days=30)
+    cases = [
+        ("on_track", engine.ON_TRACK, (), None),
+        ("chronic", engine.SEE_PHYSIO, (engine.CHRONIC_12W,), None),
+        ("gp-old", engine.SEE_GP, ("red_flag:accident",), now - dt.timedelta(days=2)),
+        ("recovered", engine.RECOVERED, (), None),
+        ("worsening", engine.SEE_PHYSIO, (engine.WORSENING, engine.NOT_IMPROVING), None),
+        ("few", engine.TOO_FEW_ENTRIES, (engine.FEW_ENTRIES,), None),
+        ("emergency-new", engine.EMERGENCY, ("red_flag:leg_weakness",), now),
+        ("activities", engine.SEE_PHYSIO, (engine.DAILY_ACTIVITIES,), None),
+        ("moving", engine.KEEP_MOVING, (engine.BED_REST,), None),
+        ("not-improving", engine.SEE_PHYSIO, (engine.NOT_IMPROVING,), None),
+        ("six-weeks", engine.SEE_PHYSIO, (engine.NOT_RECOVERED_6W,), None),
+    ]
+    patients = {}
+    for name, level, reasons, red_flag_at in cases:
+        patient = make_patient(world.clinic_a, username=name, onset=onset, physio=world.physio_a)
+        patient.user.last_name = name
+        patient.user.save()
+        assessed(patient, level, reasons, red_flag_at=red_flag_at)
+        patients[name] = patient
+    for patient in (world.patient_a, world.patient_b):
+        patient.episodes.update(closed_at=now, outcome="recovered")
+    return patients
+
+
+def test_the_caseload_is_in_triage_order(world, triaged):
+    response = dashboard(world.physio_a, world.clinic_a)
+    assert response.status_code == 200
+    assert names(response) == [
+        "Pat emergency-new",  # red flags first, newest first
+        "Pat gp-old",
+        "Pat worsening",  # then see_physio by reason
+        "Pat activities",
+        "Pat not-improving",
+        "Pat six-weeks",
+        "Pat chronic",
+        "Pat moving",
+        "Pat few",
+        "Pat on_track",
+        "Pat recovered",
+    ]
+
+
+def test_each_row_says_the_level_and_reasons_in_words(world, triaged):
+    page = dashboard(world.physio_a, world.clinic_a).content.decode()
+    assert "level-emergency" in page
+    assert "Spoed" in page  # the badge says it in words
+    assert "verslechtering" in page
+
+
+def test_the_level_filter_keeps_only_that_level(world, triaged):
+    response = dashboard(world.physio_a, world.clinic_a, level=engine.SEE_PHYSIO)
+    assert names(response) == [
+        "Pat worsening",
+        "Pat activities",
+        "Pat not-improving",
+        "Pat six-weeks",
+        "Pat chronic",
+    ]
+
+
+def test_an_unknown_level_filter_is_ignored(world, triaged):
+    assert len(names(dashboard(world.physio_a, world.clinic_a, level="nonsense"))) == 11
+
+
+def test_my_patients_shows_only_those_i_treat(world, triaged):
+    other = make_patient(world.clinic_a, username="someone-else", onset=timezone.localdate())
+    services.episode_reassess(episode=other.episodes.get())
+    all_names = names(dashboard(world.physio_a, world.clinic_a))
+    mine = names(dashboard(world.physio_a, world.clinic_a, scope="mine"))
+    assert str(other) in all_names
+    assert str(other) not in mine
+    assert len(mine) == 11
+
+
+def test_no_check_in_for_three_days_finds_the_quiet_patients(world, triaged):
+    today = timezone.localdate()
+    make_entry(triaged["moving"].episodes.get(), today - dt.timedelta(days=2), pain=3)
+    make_entry(triaged["few"].episodes.get(), today - dt.timedelta(days=3), pain=3)
+    for patient in triaged.values():
+        if patient.user.username not in ("moving", "few"):
+            make_entry(patient.episodes.get(), today, pain=3)
+    quiet = names(dashboard(world.physio_a, world.clinic_a, stale="1"))
+    assert quiet == ["Pat few"]
+
+
+def test_search_by_name(world, triaged):
+    assert names(dashboard(world.physio_a, world.clinic_a, q="CHRON")) == ["Pat chronic"]
+    assert names(dashboard(world.physio_a, world.clinic_a, q="pat six")) == ["Pat six-weeks"]
+    assert names(dashboard(world.physio_a, world.clinic_a, q="nobody")) == []
+
+
+def test_pagination_keeps_the_triage_order_across_pages(world):
+    onset = timezone.localdate() - dt.timedelta(days=30)
+    for n in range(60):
+        patient = make_patient(world.clinic_a, username=f"p{n:02}", onset=onset)
+        patient.user.last_name = f"{n:02}"
+        patient.user.save()
+        level = engine.SEE_PHYSIO if n % 2 else engine.ON_TRACK
+        assessed(patient, level, (engine.WORSENING,) if n % 2 else ())
+    for patient in (world.patient_a, world.patient_b):
+        assessed(patient, engine.RECOVERED)
+    first = dashboard(world.physio_a, world.clinic_a)
+    second = dashboard(world.physio_a, world.clinic_a, page=2)
+    rows = first.context["rows"] + second.context["rows"]
+    assert len(first.context["rows"]) == 50
+    assert len(second.context["rows"]) == 12
+    levels = [row["episode"].level for row in rows]
+    assert levels == [engine.SEE_PHYSIO] * 30 + [engine.ON_TRACK] * 30 + [engine.RECOVERED] * 2
+    assert len({row["patient"].pk for row in rows}) == 62
+    assert "level=" not in first.content.decode().split("pagination")[-1]
+    filtered = dashboard(world.physio_a, world.clinic_a, level=engine.ON_TRACK, page="999")
+    assert filtered.context["page"].number == 1  # clamped to the last page
+
+
+def test_a_physio_with_several_clinics_switches_between_them(world):
+    from tracker.models import Membership
+
+    Membership.objects.create(user=world.physio_a, clinic=world.clinic_b)
+    page = dashboard(world.physio_a, world.clinic_a).content.decode()
+    assert reverse("tracker:clinic_dashboard", args=[world.clinic_b.slug]) in page
+    assert dashboard(world.physio_a, world.clinic_b).status_code == 200
+
+
+def test_levels_made_before_today_are_refreshed_for_the_rows_shown(world):
+    episode = world.patient_a.episodes.get()
+    episode.onset = timezone.localdate() - dt.timedelta(days=41)
+    episode.save()
+    for n in range(7):
+        make_entry(episode, timezone.localdate() - dt.timedelta(days=n), pain=6)
+    services.episode_reassess(episode=episode)
+    episode.refresh_from_db()
+    assert engine.NOT_RECOVERED_6W not in episode.reasons
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
+        response = dashboard(world.physio_a, world.clinic_a)
+        episode.refresh_from_db()
+        assert episode.assessed_on == timezone.localdate()
+        assert engine.NOT_RECOVERED_6W in episode.reasons  # day 42 since onset
+        row = next(r for r in response.context["rows"] if r["episode"].pk == episode.pk)
+        assert row["episode"].level == engine.SEE_PHYSIO
+
+
+def test_the_reassess_command_refreshes_every_stale_episode(world):
+    episode = world.patient_a.episodes.get()
+    services.episode_reassess(episode=episode)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
+        out = io.StringIO()
+        call_command("reassess", stdout=out)
+        assert "3 episode(s) reassessed" in out.getvalue()
+        episode.refresh_from_db()
+        assert episode.assessed_on == timezone.localdate()
+        out = io.StringIO()
+        call_command("reassess", stdout=out)
+        assert "0 episode(s) reassessed" in out.getvalue()
+
+
+def test_acknowledging_an_alert_records_who_and_when(world):
+    services.red_flags_report(episode=world.patient_a.episodes.get(), codes=["accident"])
+    row = lambda: next(  # noqa: E731
+        r
+        for r in dashboard(world.physio_a, world.clinic_a).context["rows"]
+        if r["patient"].pk == world.patient_a.pk
+    )
+    assert row()["episode"].alert_unacknowledged
+    url = reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
+    response = client_for(world.physio_a).post(url)
+    assert response.status_code == 302
+    ack = AlertAcknowledgement.objects.get()
+    assert (ack.user, ack.level) == (world.physio_a, engine.SEE_GP)
+    assert not row()["episode"].alert_unacknowledged
+    assert "gezien" in dashboard(world.physio_a, world.clinic_a).content.decode()
+
+
+def test_a_new_alert_after_acknowledging_is_new_again(world):
+    episode = world.patient_a.episodes.get()
+    services.red_flags_report(episode=episode, codes=["accident"])
+    client_for(world.physio_a).post(
+        reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
+    )
+    services.red_flags_report(episode=Episode.objects.get(pk=episode.pk), codes=["leg_weakness"])
+    assert Episode.objects.get(pk=episode.pk).alert_unacknowledged
+
+
+def test_acknowledging_needs_a_post_and_the_right_clinic(world):
+    url = reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
+    assert client_for(world.physio_a).get(url).status_code == 405
+    assert client_for(world.physio_b).post(url).status_code == 404
+    other = reverse("tracker:alert_acknowledge", args=[world.clinic_b.slug, world.patient_a.pk])
+    assert client_for(world.physio_b).post(other).status_code == 404
+
+
+def test_staff_close_an_episode_with_an_outcome(world):
+    url = reverse("tracker:staff_episode_close", args=[world.clinic_a.slug, world.patient_a.pk])
+    client_for(world.physio_a).post(url, {"outcome": "referred"})
+    episode = world.patient_a.episodes.get()
+    assert (episode.is_open, episode.outcome) == (False, "referred")
+
+
+def test_a_bad_outcome_closes_nothing(world):
+    url = reverse("tracker:staff_episode_close", args=[world.clinic_a.slug, world.patient_a.pk])
+    response = client_for(world.physio_a).post(url, {"outcome": "gone"}, follow=True)
+    assert "Uitkomst" in response.content.decode()
+    assert world.patient_a.episodes.get().is_open
+
+
+def test_the_patient_detail_shows_the_record(world):
+    episode = world.patient_a.episodes.get()
+    make_entry(episode, timezone.localdate(), pain=7, note="zware dag")
+    services.red_flags_report(episode=episode, codes=["fever_unwell"])
+    services.risk_factors_save(episode=episode, answers={"low_mood": True}, occasion="intake")
+    url = reverse("tracker:patient_detail", args=[world.clinic_a.slug, world.patient_a.pk])
+    page = client_for(world.physio_a).get(url).content.decode()
+    assert reverse("tracker:episode_chart", args=[episode.pk]) in page
+    assert "zware dag" in page
+    assert "Ziek voelen door de rugpijn" in page
+    assert "Ik voel me somber of neerslachtig." in page
+    assert engine.RULES_VERSION in page
+
+
+def test_the_csv_export_has_the_table_and_no_notes(world):
+    make_entry(world.patient_a.episodes.get(), timezone.localdate(), pain=7, note="geheim")
+    for patient in (world.patient_a, world.patient_b):
+        services.episode_reassess(episode=patient.episodes.get())
+    response = client_for(world.physio_a).get(
+        reverse("tracker:caseload_csv", args=[world.clinic_a.slug])
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert len(rows) == 3  # header + two patients of clinic A
+    assert "geheim" not in body
+    assert str(world.patient_other_clinic) not in body
+
+
+def test_the_clinic_outcomes_show_shares_by_week_and_the_leaflets_expectation(world):
+    episode = world.patient_a.episodes.get()
+    Episode.objects.filter(pk=episode.pk).update(
+        onset=timezone.localdate() - dt.timedelta(weeks=7),
+        first_improved_on=timezone.localdate() - dt.timedelta(weeks=4),  # week 3
+        first_recovered_on=timezone.localdate() - dt.timedelta(weeks=2),  # week 5
+    )
+    response = client_for(world.physio_a).get(
+        reverse("tracker:clinic_outcomes", args=[world.clinic_a.slug])
+    )
+    rows = {row.week: row for row in response.context["rows"]}
+    assert (rows[2].eligible, rows[2].improved, rows[2].recovered) == (1, 0, 0)
+    assert (rows[4].eligible, rows[4].improved, rows[4].recovered) == (1, 1, 0)
+    assert (rows[6].eligible, rows[6].improved, rows[6].recovered) == (1, 1, 1)
+    assert rows[12].eligible == 0
+    assert "80–90 %" in response.content.decode()
+    chart = client_for(world.physio_a).get(
+        reverse("tracker:clinic_outcomes_chart", args=[world.clinic_a.slug])
+    )
+    assert chart.content.startswith(b"\x89PNG")
+
+
+STAFF_PAGES = [
+    ("tracker:clinic_dashboard", False),
+    ("tracker:caseload_csv", False),
+    ("tracker:clinic_outcomes", False),
+    ("tracker:clinic_outcomes_chart", False),
+    ("tracker:invite_patient", False),
+    ("tracker:patient_detail", True),
+]
+
+
+@pytest.mark.parametrize(("name", "with_patient"), STAFF_PAGES)
+def test_another_clinics_physio_gets_404(world, name, with_patient):
+    args = [world.clinic_a.slug] + ([world.patient_a.pk] if with_patient else [])
+    assert client_for(world.physio_b).get(reverse(name, args=args)).status_code == 404
+
+
+@pytest.mark.parametrize(("name", "with_patient"), STAFF_PAGES)
+def test_a_patient_gets_403_on_staff_pages(world, name, with_patient):
+    args = [world.clinic_a.slug] + ([world.patient_a.pk] if with_patient else [])
+    assert client_for(world.patient_a.user).get(reverse(name, args=args)).status_code == 403
+
+
+def test_a_patient_of_another_clinic_is_404_even_through_my_own_clinic(world):
+    url = reverse(
+        "tracker:patient_detail", args=[world.clinic_a.slug, world.patient_other_clinic.pk]
+    )
+    assert client_for(world.physio_a).get(url).status_code == 404
+
+
+def test_an_admin_sees_every_clinic(world):
+    assert dashboard(world.admin, world.clinic_b).status_code == 200
+
+
+def _caseload(world, size: int) -> None:
+    onset = timezone.localdate() - dt.timedelta(days=20)
+    patients = [make_patient(world.clinic_a, onset=onset) for _ in range(size)]
+    entries = [
+        DailyEntry(
+            episode=p.episodes.get(),
+            day=timezone.localdate() - dt.timedelta(days=n),
+            pain=5,
+            function="yes",
+        )
+        for p in patients
+        for n in range(10)
+    ]
+    DailyEntry.objects.bulk_create(entries)
+    call_command("reassess", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_the_dashboard_uses_a_fixed_number_of_queries(world, size, django_assert_num_queries):
+    _caseload(world, size)
+    client = client_for(world.physio_a)
+    url = reverse("tracker:clinic_dashboard", args=[world.clinic_a.slug])
+    # session, user, role, clinic, count, page, sparklines, patient menu, clinic switch
+    with django_assert_num_queries(9):
+        assert client.get(url, {"level": engine.ON_TRACK}).status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_the_patient_detail_uses_a_fixed_number_of_queries(world, size, django_assert_num_queries):
+    _caseload(world, size)
+    client = client_for(world.physio_a)
+    episode = world.patient_a.episodes.get()
+    for n in range(size % 50):
+        make_entry(episode, timezone.localdate() - dt.timedelta(days=n), pain=4)
+    services.episode_reassess(episode=episode)
+    url = reverse("tracker:patient_detail", args=[world.clinic_a.slug, world.patient_a.pk])
+    # session, user, role, clinic, patient, episodes, entries, red flags, risk
+    # factors, assessments, acknowledgements, patient menu
+    with django_assert_num_queries(12):
+        assert client.get(url).status_code == 200
