@@ -9,8 +9,12 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import make_admin, make_clinic, make_patient, make_physio
+from tracker import middleware
+from tracker.access import STAFF_ROLES, role_of
 from tracker.models import Clinic, Patient, User
 
 
@@ -46,9 +50,24 @@ def world(db) -> World:
 
 
 def client_for(user: User | None) -> Client:
+    """A client logged in as the user; staff have passed two-factor too."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        role = role_of(user)
+        session = client.session
+        session[middleware.ROLE_KEY] = role  # as the login page records it
+        session.save()
+        if role in STAFF_ROLES:
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="test", defaults={"confirmed": True}
+            )
+            now = timezone.now().timestamp()
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session[middleware.ROLE_KEY] = role
+            session[middleware.STARTED_KEY] = session[middleware.SEEN_KEY] = now
+            session.save()
     return client
 
 

@@ -360,8 +360,9 @@ def test_the_dashboard_uses_a_fixed_number_of_queries(world, size, django_assert
     _caseload(world, size)
     client = client_for(world.physio_a)
     url = reverse("tracker:clinic_dashboard", args=[world.clinic_a.slug])
-    # session, user, role, clinic, count, page, sparklines, patient menu, clinic switch
-    with django_assert_num_queries(9):
+    # session, user, two-factor device, role, clinic, count, page, sparklines,
+    # access log, clinic switch
+    with django_assert_num_queries(10):
         assert client.get(url, {"level": engine.ON_TRACK}).status_code == 200
 
 
@@ -374,7 +375,7 @@ def test_the_patient_detail_uses_a_fixed_number_of_queries(world, size, django_a
         make_entry(episode, timezone.localdate() - dt.timedelta(days=n), pain=4)
     services.episode_reassess(episode=episode)
     url = reverse("tracker:patient_detail", args=[world.clinic_a.slug, world.patient_a.pk])
-    # session, user, role, clinic, patient, episodes, entries, red flags, risk
-    # factors, assessments, acknowledgements, patient menu
-    with django_assert_num_queries(12):
+    # session, user, two-factor device, role, clinic, patient, access log,
+    # episodes, entries, red flags, risk factors, assessments, acknowledgements
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200

@@ -2,6 +2,8 @@
 
 import pytest
 from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import client_for
 from tests.factories import PASSWORD, make_user
@@ -28,19 +30,28 @@ def test_a_patient_lands_on_their_own_page(client, world):
     assert world.clinic_a.phone in response.content.decode()
 
 
-def test_a_physio_lands_on_their_clinic_page(client, world):
+def current_code(user) -> str:
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    return f"{totp(device.bin_key):06d}"
+
+
+def test_a_physio_confirms_a_code_and_lands_on_their_clinic_page(client, world):
+    code = current_code(world.physio_a)
     response = client.post(
         reverse("login"), {"username": "physio-a", "password": PASSWORD}, follow=True
     )
+    assert response.redirect_chain[-1][0].startswith(reverse("two_factor"))
+    response = client.post(reverse("two_factor"), {"token": code, "next": "/"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse(
         "tracker:clinic_dashboard", args=[world.clinic_a.slug]
     )
     assert world.clinic_a.name in response.content.decode()
 
 
-def test_an_admin_lands_on_the_admin(client, world):
-    response = client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
-    assert response["Location"] == reverse("tracker:home")
+def test_an_admin_confirms_a_code_and_lands_on_the_admin(client, world):
+    code = current_code(world.admin)
+    client.post(reverse("login"), {"username": "admin", "password": PASSWORD})
+    client.post(reverse("two_factor"), {"token": code})
     assert client.get(reverse("tracker:home"))["Location"] == reverse("admin:index")
 
 

@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import models
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from advice.engine import DayEntry, assess
@@ -179,12 +181,35 @@ def test_days_below_one_are_refused():
         seed(days=0)
 
 
+def log_in(client, username: str, password: str) -> bool:
+    response = client.post(reverse("login"), {"username": username, "password": password})
+    return response.status_code == 302
+
+
 def test_password_option_lets_the_demo_physio_log_in(client):
     seed(password="a-fine-demo-password")
-    assert client.login(username="demo-physio-tilburg", password="a-fine-demo-password")
+    assert log_in(client, "demo-physio-tilburg", "a-fine-demo-password")
     seed(password="another-demo-password")
-    assert client.login(username="demo-physio-tilburg", password="another-demo-password")
-    assert not client.login(username="demo-physio-tilburg", password="a-fine-demo-password")
+    assert log_in(Client(), "demo-physio-tilburg", "another-demo-password")
+    assert not log_in(Client(), "demo-physio-tilburg", "a-fine-demo-password")
+
+
+def test_the_demo_physio_logs_in_with_the_printed_password_and_demo_code(client, settings):
+    settings.DEBUG = True  # demo_totp is for development only
+    out = seed()
+    assert "with password 'herstelpad-demo'" in out
+    assert log_in(client, "demo-physio-tilburg", "herstelpad-demo")
+    code = io.StringIO()
+    call_command("demo_totp", "demo-physio-tilburg", stdout=code)
+    response = client.post(reverse("two_factor"), {"token": code.getvalue().strip()}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("tracker:clinic_dashboard", args=["tilburg"])
+
+
+def test_demo_totp_refuses_to_run_in_production(settings):
+    seed()
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("demo_totp", "demo-physio-tilburg", stdout=io.StringIO())
 
 
 def test_a_password_shorter_than_12_characters_is_refused():

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404
 
 from tracker.models import Clinic, Episode, Patient, RedFlagReport
 
+STAFF_ROLES = frozenset({"admin", "physio"})
+
 
 def role_of(user) -> str:
     """'admin', 'physio', 'patient' or '' for a logged-in user without a role."""

@@ -1,9 +1,75 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Clinic, DailyEntry, Episode, Membership, Patient, RedFlagReport, User
+from tracker.audit import log_access
+from tracker.models import (
+    AccessLog,
+    Clinic,
+    DailyEntry,
+    Episode,
+    Membership,
+    Patient,
+    RedFlagReport,
+    User,
+)
+
+
+class AccessLoggedAdmin(admin.ModelAdmin):
+    """Admin pages of patient data write the access log, like the staff pages."""
+
+    log_object_type = ""
+
+    def log_patient(self, obj):
+        raise NotImplementedError
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            log_access(
+                request,
+                event=f"admin.{self.log_object_type}.search"
+                if changelist.query
+                else f"admin.{self.log_object_type}.list",
+                action=AccessLog.Action.READ,
+                patients=[self.log_patient(obj) for obj in changelist.result_list],
+                object_type=self.log_object_type,
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        obj = getattr(response, "context_data", {}).get("original")
+        if request.method == "GET" and obj is not None:
+            self._log(request, obj, "view", AccessLog.Action.READ)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        action = AccessLog.Action.UPDATE if change else AccessLog.Action.CREATE
+        self._log(request, obj, "change" if change else "create", action)
+
+    def delete_model(self, request, obj):
+        self._log(request, obj, "delete", AccessLog.Action.DELETE)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._log(request, obj, "delete", AccessLog.Action.DELETE)
+        super().delete_queryset(request, queryset)
+
+    def _log(self, request, obj, verb: str, action: str) -> None:
+        log_access(
+            request,
+            event=f"admin.{self.log_object_type}.{verb}",
+            action=action,
+            patients=[self.log_patient(obj)],
+            object_type=self.log_object_type,
+            object_id=obj.pk,
+        )
 
 
 @admin.register(User)
@@ -36,7 +102,12 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(AccessLoggedAdmin):
+    log_object_type = "patient"
+
+    def log_patient(self, obj):
+        return obj
+
     list_display = ("__str__", "clinic", "physio", "open_episode_onset", "language")
     list_filter = ("clinic", "language")
     search_fields = ("user__username", "user__first_name", "user__last_name", "user__email")
@@ -62,7 +133,12 @@ class RedFlagReportInline(admin.TabularInline):
 
 
 @admin.register(Episode)
-class EpisodeAdmin(admin.ModelAdmin):
+class EpisodeAdmin(AccessLoggedAdmin):
+    log_object_type = "episode"
+
+    def log_patient(self, obj):
+        return obj.patient
+
     list_display = ("patient", "patient_clinic", "onset", "opened_at", "closed_at", "outcome")
     list_filter = ("patient__clinic", "outcome", ("closed_at", admin.EmptyFieldListFilter))
     search_fields = (
@@ -81,10 +157,59 @@ class EpisodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(DailyEntry)
-class DailyEntryAdmin(admin.ModelAdmin):
+class DailyEntryAdmin(AccessLoggedAdmin):
+    log_object_type = "entry"
+
+    def log_patient(self, obj):
+        return obj.episode.patient
+
     list_display = ("episode", "day", "pain", "function", "bed_rest")
     list_filter = ("episode__patient__clinic",)
     search_fields = ("episode__patient__user__username", "episode__patient__user__last_name")
     raw_id_fields = ("episode",)
-    list_select_related = ("episode__patient__user",)
+    list_select_related = ("episode__patient__user", "episode__patient__clinic")
     date_hierarchy = "day"
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Read-only: the access log has no add, change or delete path."""
+
+    list_display = (
+        "at",
+        "username",
+        "role",
+        "action",
+        "event",
+        "object_type",
+        "object_id",
+        "patient_ref",
+        "source_ip",
+    )
+    list_filter = ("action", "role", "event")
+    search_fields = ("username", "user_name")
+    date_hierarchy = "at"
+    actions = None
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by user (name or username) and by patient (name, username or email)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            patients = Patient.objects.filter(
+                models.Q(user__username__icontains=term)
+                | models.Q(user__first_name__icontains=term)
+                | models.Q(user__last_name__icontains=term)
+                | models.Q(user__email__icontains=term)
+            ).values("pseudonym")
+            results = results | queryset.filter(patient_ref__in=patients)
+        return results, may_have_duplicates
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

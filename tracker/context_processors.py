@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 
-from tracker.models import Patient, RedFlagReport
+from tracker.middleware import ROLE_KEY
+from tracker.models import RedFlagReport
 
 
 def patient_alerts(request: HttpRequest) -> dict:
@@ -8,9 +9,9 @@ def patient_alerts(request: HttpRequest) -> dict:
     the patient marks them resolved, and the patient's menu. Admins and visitors
     cost no query."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or user.is_staff:
+    if user is None or not user.is_authenticated:
         return {}
-    if not Patient.objects.filter(user=user).exists():
+    if request.session.get(ROLE_KEY) != "patient":  # set by StaffSessionMiddleware
         return {}
     flags = RedFlagReport.objects.filter(
         episode__patient__user=user, episode__closed_at__isnull=True, resolved_at__isnull=True

@@ -12,6 +12,7 @@ requested number are removed. Only users named ``demo-admin``,
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import random
 from collections import Counter
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from advice import engine
 from advice.engine import expected_band
@@ -387,6 +389,7 @@ def seed_demo(
 
         physios = {c.slug: users[physio_username(c)] for c in clinics}
         _save_memberships(physios=physios, clinics=clinics)
+        _save_two_factor(staff=[users[ADMIN_USERNAME], *physios.values()], seed=seed)
         demo_patients = _save_patients(
             plans, users=users, clinics=clinics, physios=physios, now=now
         )
@@ -445,6 +448,24 @@ def _save_memberships(*, physios: dict[str, User], clinics: Sequence[Clinic]) ->
         Membership(user=physios[c.slug], clinic=c)
         for c in clinics
         if (physios[c.slug].pk, c.pk) not in have
+    )
+
+
+def _save_two_factor(*, staff: Sequence[User], seed: int) -> None:
+    """Staff need a second factor: give each demo staff account a TOTP device
+    with a key derived from the seed (`manage.py demo_totp USER` prints its code)."""
+    have = set(
+        TOTPDevice.objects.filter(user__in=staff, confirmed=True).values_list("user_id", flat=True)
+    )
+    TOTPDevice.objects.bulk_create(
+        TOTPDevice(
+            user=user,
+            name="demo",
+            confirmed=True,
+            key=hashlib.sha1(f"{seed}-{user.username}".encode()).hexdigest(),
+        )
+        for user in staff
+        if user.pk not in have
     )
 
 

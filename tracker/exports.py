@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from tracker.models import Patient
+from tracker.models import AccessLog, Patient
 
 
 def patient_data(patient: Patient) -> dict:
@@ -33,6 +33,19 @@ def patient_data(patient: Patient) -> dict:
             "reminders": patient.reminders,
             "created_at": patient.created_at.isoformat(),
         },
+        "access_log": [
+            {
+                "at": record.at.isoformat(),
+                "event": record.event,
+                "action": record.action,
+                "user": record.user_name or record.username,
+                "role": record.role,
+                "object_type": record.object_type,
+                "object_id": record.object_id,
+                "grounds": record.grounds,
+            }
+            for record in AccessLog.objects.filter(patient_ref=patient.pseudonym).order_by("at")
+        ],
         "episodes": [
             {
                 "onset": episode.onset.isoformat(),
@@ -117,6 +130,9 @@ def patient_csv(patient: Patient) -> str:
             for item, record in enumerate(episode[kind], start=1):
                 for field, value in record.items():
                     writer.writerow([kind, number, item, field, _cell(value)])
+    for item, record in enumerate(data["access_log"], start=1):
+        for field, value in record.items():
+            writer.writerow(["access_log", "", item, field, _cell(value)])
     return out.getvalue()
 
 

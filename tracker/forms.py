@@ -322,3 +322,25 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise ValidationError(_("Dit wachtwoord klopt niet."))
         return password
+
+
+class AccessPeriodForm(forms.Form):
+    """A period to look back over; the last 90 days when left empty or wrong."""
+
+    start = forms.DateField(label=_("Van"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Tot en met"), required=False, widget=DateInput())
+
+    DEFAULT_DAYS = 90
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            self.add_error("end", _("De einddatum ligt vóór de begindatum."))
+        return data
+
+    def period(self, *, today: dt.date) -> tuple[dt.date, dt.date]:
+        start, end = today - dt.timedelta(days=self.DEFAULT_DAYS), today
+        if self.is_bound and self.is_valid():
+            start = self.cleaned_data.get("start") or start
+            end = self.cleaned_data.get("end") or end
+        return start, end

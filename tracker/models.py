@@ -6,6 +6,8 @@ path (a form, the admin, a bulk insert, a script) can break them.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -138,6 +140,9 @@ class Patient(models.Model):
     language = models.CharField(
         _("taal"), max_length=2, choices=Language.choices, default=Language.NL
     )
+    # The only link between the access log and this person: deleting the
+    # patient leaves log records that no longer name anyone.
+    pseudonym = models.UUIDField(_("pseudoniem"), default=uuid.uuid4, unique=True, editable=False)
     reminders = models.BooleanField(_("dagelijkse herinnering"), default=True)
     last_reminded_on = models.DateField(_("laatste herinnering"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
@@ -487,3 +492,67 @@ class AlertAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.episode}: {self.level} ({self.acknowledged_at:%d-%m-%Y %H:%M})"
+
+
+class AppendOnlyError(Exception):
+    """The access log is append-only: records are never changed or removed."""
+
+
+class AccessLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The access log cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The access log cannot be deleted from.")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnlyError("The access log cannot be changed.")
+
+
+class AccessLog(models.Model):
+    """NEN 7513: one record each time staff view, search, export, create, change
+    or delete a patient's data. Append-only; no pain scores or notes in it.
+
+    No foreign keys: a record must outlive the user and the patient it names.
+    The patient is named by pseudonym only.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "C", _("aangemaakt")
+        READ = "R", _("bekeken")
+        UPDATE = "U", _("gewijzigd")
+        DELETE = "D", _("verwijderd")
+        EXPORT = "E", _("geëxporteerd")
+
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
+    event = models.CharField(_("gebeurtenis"), max_length=40)
+    action = models.CharField(_("actie"), max_length=1, choices=Action.choices)
+    user_id = models.BigIntegerField(_("gebruiker-id"), null=True)
+    username = models.CharField(_("gebruikersnaam"), max_length=150)
+    user_name = models.CharField(_("naam gebruiker"), max_length=300)
+    role = models.CharField(_("rol"), max_length=20)
+    object_type = models.CharField(_("soort gegevens"), max_length=40)
+    object_id = models.CharField(_("id gegevens"), max_length=40, blank=True)
+    patient_ref = models.UUIDField(_("patiënt (pseudoniem)"), null=True, db_index=True)
+    grounds = models.CharField(_("grondslag"), max_length=200)
+    source_ip = models.GenericIPAddressField(_("bron (IP-adres)"), null=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("toegangslog")
+        verbose_name_plural = _("toegangslog")
+        indexes = [models.Index(fields=["user_id", "at"], name="accesslog_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.event}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The access log cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The access log cannot be deleted from.")

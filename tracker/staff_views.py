@@ -19,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from advice import content, engine
 from tracker import charts, queries, services
 from tracker.access import clinic_for_staff, patient_for_staff
+from tracker.audit import log_access
 from tracker.forms import CloseEpisodeForm, InvitationForm
-from tracker.models import Clinic, Episode
+from tracker.models import AccessLog, Clinic, Episode
 
 PAGE_SIZE = 50
 
@@ -61,6 +62,14 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         services.episodes_reassess(episodes=stale, today=today)
         page = Paginator(caseload, PAGE_SIZE).get_page(page.number)
     query = filters.as_query()
+    log_access(
+        request,
+        event="caseload.search" if filters.q else "caseload.list",
+        action=AccessLog.Action.READ,
+        patients=[episode.patient for episode in page.object_list],
+        object_type="caseload",
+        object_id=clinic.slug,
+    )
     return render(
         request,
         "tracker/clinic_dashboard.html",
@@ -90,6 +99,15 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="caseload-{clinic.slug}-{today}.csv"'
     writer = csv.writer(response)
+    episodes = list(episodes)
+    log_access(
+        request,
+        event="caseload.export",
+        action=AccessLog.Action.EXPORT,
+        patients=[episode.patient for episode in episodes],
+        object_type="caseload",
+        object_id=clinic.slug,
+    )
     writer.writerow(
         [
             _("patiënt"),
@@ -106,7 +124,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _("melding nog niet gezien"),
         ]
     )
-    for episode in episodes.iterator(chunk_size=500):
+    for episode in episodes:
         physio = episode.patient.physio
         writer.writerow(
             [
@@ -140,6 +158,14 @@ def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     today = timezone.localdate()
     episodes = list(patient.episodes.select_related("alert_acknowledged_by").order_by("-opened_at"))
     episode = _chosen_episode(episodes, request.GET.get("episode"))
+    log_access(
+        request,
+        event="patient.view",
+        action=AccessLog.Action.READ,
+        patients=[patient],
+        object_type="episode" if episode else "patient",
+        object_id=episode.pk if episode else patient.pk,
+    )
     context = {"clinic": clinic, "patient": patient, "episodes": episodes, "episode": episode}
     if episode is not None:
         if episode.is_open and episode.assessed_on != today:
@@ -183,6 +209,14 @@ def _open_episode_for_staff(request: HttpRequest, slug: str, pk: int) -> tuple[C
 def alert_acknowledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     clinic, episode = _open_episode_for_staff(request, slug, pk)
     if services.alert_acknowledge(episode=episode, user=request.user):
+        log_access(
+            request,
+            event="alert.acknowledge",
+            action=AccessLog.Action.UPDATE,
+            patients=[episode.patient],
+            object_type="episode",
+            object_id=episode.pk,
+        )
         messages.success(request, _("De melding is gemarkeerd als gezien."))
     return redirect("tracker:patient_detail", slug=clinic.slug, pk=pk)
 
@@ -194,6 +228,14 @@ def episode_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = CloseEpisodeForm(request.POST)
     if form.is_valid():
         services.episode_close(episode=episode, outcome=form.cleaned_data["outcome"])
+        log_access(
+            request,
+            event="episode.close",
+            action=AccessLog.Action.UPDATE,
+            patients=[episode.patient],
+            object_type="episode",
+            object_id=episode.pk,
+        )
         messages.success(request, _("De periode is afgesloten."))
     else:
         messages.error(request, _("Uitkomst: kies een uitkomst uit de lijst."))
@@ -232,9 +274,7 @@ def clinic_outcomes_chart(request: HttpRequest, slug: str) -> HttpResponse:
     png = charts.outcomes_chart(
         clinic=clinic, rows=queries.clinic_outcomes(clinic=clinic, today=today), today=today
     )
-    response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return HttpResponse(png, content_type="image/png")
 
 
 @require_http_methods(["GET", "POST"])
@@ -255,6 +295,14 @@ def invite_patient(request: HttpRequest, slug: str) -> HttpResponse:
             else None
         )
         patient = services.patient_invite(physio=physio, **data)
+        log_access(
+            request,
+            event="patient.create",
+            action=AccessLog.Action.CREATE,
+            patients=[patient],
+            object_type="patient",
+            object_id=patient.pk,
+        )
         messages.success(
             request,
             _("%(name)s is uitgenodigd. De link is gemaild naar %(email)s.")

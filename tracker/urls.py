@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/risk-factors/", views.risk_factors, name="risk_factors"),
     path("me/risk-factors/answers/", views.risk_factor_answers, name="risk_factor_answers"),
     path("me/progress/", views.progress, name="progress"),
+    path("me/access/", views.access_history, name="access_history"),
     path("me/export.csv", views.export_data, {"fmt": "csv"}, name="export_csv"),
     path("me/export.json", views.export_data, {"fmt": "json"}, name="export_json"),
     path("me/episode/close/", views.episode_close, name="episode_close"),

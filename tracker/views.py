@@ -18,14 +18,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import content
-from tracker import charts, exports, services
+from tracker import charts, exports, middleware, services
 from tracker.access import (
     episode_for_viewer,
     patient_for_self,
     red_flag_for_self,
     role_of,
 )
+from tracker.audit import log_access
 from tracker.forms import (
+    AccessPeriodForm,
     CheckinForm,
     DeleteAccountForm,
     IntakeForm,
@@ -35,7 +37,7 @@ from tracker.forms import (
     SettingsForm,
 )
 from tracker.invitations import invitation_tokens
-from tracker.models import Clinic, Episode, Patient, RiskFactorAnswer
+from tracker.models import AccessLog, Clinic, Episode, Patient, RiskFactorAnswer
 
 
 class LoginView(auth_views.LoginView):
@@ -45,6 +47,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        self.request.session[middleware.ROLE_KEY] = role_of(form.get_user())
+        self.request.session[middleware.STARTED_KEY] = timezone.now().timestamp()
         patient = Patient.objects.filter(user=form.get_user()).only("language").first()
         if patient is not None:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, patient.language, samesite="Lax")
@@ -300,10 +304,34 @@ def progress(request: HttpRequest) -> HttpResponse:
 def episode_chart(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress chart as a PNG, for the patient and the staff of their clinic."""
     episode = episode_for_viewer(request, pk)
+    if episode.patient.user_id != request.user.pk:
+        log_access(
+            request,
+            event="patient.chart",
+            action=AccessLog.Action.READ,
+            patients=[episode.patient],
+            object_type="episode",
+            object_id=episode.pk,
+        )
     png = charts.progress_chart(episode=episode, today=timezone.localdate())
-    response = HttpResponse(png, content_type="image/png")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
+    return HttpResponse(png, content_type="image/png")
+
+
+@require_GET
+@login_required
+def access_history(request: HttpRequest) -> HttpResponse:
+    """'Who viewed my record?': the access log of this patient, by period."""
+    patient = patient_for_self(request)
+    form = AccessPeriodForm(request.GET or None)
+    start, end = form.period(today=timezone.localdate())
+    records = AccessLog.objects.filter(
+        patient_ref=patient.pseudonym, at__date__gte=start, at__date__lte=end
+    ).order_by("-at")[:500]
+    return render(
+        request,
+        "tracker/access_history.html",
+        {"form": form, "records": records, "start": start, "end": end},
+    )
 
 
 @require_GET

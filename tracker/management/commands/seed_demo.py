@@ -76,3 +76,7 @@ class Command(BaseCommand):
         more = len(logins.patients) - SHOWN_PATIENTS
         if more > 0:
             write(f"  … and {more} more patients, up to {logins.patients[-1].username}")
+        write(
+            "Staff (admin and physios) confirm a two-factor code after the password: "
+            "`python manage.py demo_totp demo-physio-tilburg` prints the current one."
+        )
