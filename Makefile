@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench messages makemessages migrate seed clean vendor-bootstrap
+.PHONY: run test test-browser chromium lint format bench messages makemessages migrate seed clean vendor-bootstrap
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,16 @@ run: $(VENV)/.installed-run messages seed
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed-test messages
-	$(BIN)/pytest
+	$(BIN)/pytest --ignore=tests/browser
+	$(MAKE) test-browser
+
+# The real-browser tests (tests/browser) with Debian's Chromium.
+test-browser: $(VENV)/.installed-test chromium
+	$(BIN)/pytest tests/browser
+
+# Debian's Chromium at /usr/bin/chromium, for the browser tests (never a downloaded build).
+chromium:
+	bash .ci/install-chromium
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
