@@ -7,6 +7,7 @@ listed in README.md.
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -141,6 +142,11 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("SQLITE_BUSY_TIMEOUT", 20, minimum=1),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    # Tests use a file, not memory, so several connections and processes can
+    # write at once as in production; one file per test run.
+    _db["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"herstelpad-test-{os.getpid()}.sqlite3")
     }
 else:
     _db["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, minimum=0)

@@ -60,7 +60,8 @@ def episode_for_viewer(request: HttpRequest, pk: int) -> Episode:
 
 
 def red_flag_for_self(request: HttpRequest, pk: int) -> RedFlagReport:
-    """One of the logged-in patient's own red-flag reports."""
+    """One of the logged-in patient's own red-flag reports; staff get 403."""
+    patient = patient_for_self(request)
     return get_object_or_404(
-        RedFlagReport.objects.select_related("episode"), pk=pk, episode__patient__user=request.user
+        RedFlagReport.objects.select_related("episode"), pk=pk, episode__patient=patient
     )

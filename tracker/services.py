@@ -104,6 +104,9 @@ def entry_save(
     for attempt in range(2):
         try:
             with transaction.atomic():
+                _lock(episode)
+                if not episode.is_open:
+                    raise ValidationError(_("Deze periode is afgesloten."))
                 entry, created = DailyEntry.objects.update_or_create(
                     episode=episode, day=day, defaults=values
                 )
@@ -126,6 +129,7 @@ def red_flags_report(
     codes = [code for code in dict.fromkeys(codes) if code in engine.RED_FLAGS]
     created = []
     with transaction.atomic():
+        _lock(episode)
         open_codes = set(
             episode.red_flags.filter(resolved_at__isnull=True).values_list("code", flat=True)
         )
@@ -146,6 +150,7 @@ def red_flags_report(
 def red_flag_resolve(*, report: RedFlagReport, today: dt.date | None = None) -> None:
     """The patient says the red flag is gone (or they have seen their doctor)."""
     with transaction.atomic():
+        _lock(report.episode)
         updated = RedFlagReport.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
             resolved_at=timezone.now()
         )
@@ -176,6 +181,7 @@ def intake_complete(
             }
         )
     with transaction.atomic():
+        _lock(episode)
         episode.onset = onset
         episode.intake_done_at = timezone.now()
         episode.save(update_fields=["onset", "intake_done_at"])
@@ -242,7 +248,24 @@ def episodes_reassess(*, episodes: Sequence[Episode], today: dt.date | None = No
     today = today or timezone.localdate()
     if not episodes:
         return 0
-    ids = [episode.pk for episode in episodes]
+    with transaction.atomic():
+        return _episodes_reassess(episodes=episodes, today=today)
+
+
+def _episodes_reassess(*, episodes: Sequence[Episode], today: dt.date) -> int:
+    ids = sorted(episode.pk for episode in episodes)
+    # Lock the rows (in a fixed order) and read their stored assessment afresh,
+    # so a check-in that lands meanwhile is neither overwritten nor missed.
+    locked = {
+        row["pk"]: row
+        for row in Episode.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values("pk", *SNAPSHOT_FIELDS)
+    }
+    for episode in episodes:
+        for name in SNAPSHOT_FIELDS:
+            setattr(episode, name, locked[episode.pk][name])
     rows: dict[int, list] = defaultdict(list)
     for episode_id, *row in DailyEntry.objects.filter(
         episode_id__in=ids, day__lte=today
@@ -391,6 +414,20 @@ def episode_open(*, patient: Patient, onset: dt.date, today: dt.date | None = No
     except IntegrityError:
         raise ValidationError(_("U heeft al een open periode met rugpijn.")) from None
     return episode
+
+
+def _lock(episode: Episode) -> None:
+    """Serialise the writers of one episode: lock its row (PostgreSQL; on SQLite
+    the IMMEDIATE transaction already holds the write lock) and read its stored
+    assessment afresh, so a concurrent writer's result is compared against."""
+    row = (
+        Episode.objects.select_for_update()
+        .filter(pk=episode.pk)
+        .values("closed_at", "data_changed_at", *SNAPSHOT_FIELDS)
+        .get()
+    )
+    for name, value in row.items():
+        setattr(episode, name, value)
 
 
 def _episode_touch(episode: Episode) -> None:
