@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -76,6 +77,13 @@ def client_for(user: User | None) -> Client:
 def fast_password_hashing(settings):
     """Production hashing is slow on purpose; tests only need it to be correct."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Charts and login-failure counts live in the cache (Redis in CI's second
+    pass): each test starts without another test's."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

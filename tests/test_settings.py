@@ -83,3 +83,53 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["wal", "20000", "IMMEDIATE"]
+
+
+def test_with_redis_url_the_cache_and_login_lockout_are_shared_through_redis():
+    """Several servers must share the chart cache and the lockout count."""
+    code = (
+        "import django; django.setup();"
+        "from django.conf import settings; from django.core.cache import cache;"
+        "print(settings.CACHES['default']['BACKEND']); print(settings.AXES_HANDLER);"
+        "cache.set('herstelpad-probe', 'shared', 10); print(cache.get('herstelpad-probe'))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", REDIS_URL="redis://127.0.0.1:6379/14")
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "axes.handlers.cache.AxesCacheHandler",
+        "shared",
+    ]
+
+
+def test_without_redis_the_lockout_is_counted_in_the_database_not_in_memory():
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.AXES_HANDLER)"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k != "REDIS_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "axes.handlers.database.AxesDatabaseHandler"
+
+
+def test_postgresql_keeps_connections_and_checks_them_before_use():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s;"
+        "d = s.DATABASES['default']; print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "60", "True"]
