@@ -6,7 +6,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser chromium lint format bench messages makemessages migrate seed clean vendor-bootstrap
+.PHONY: run test test-browser chromium lint format bench loadtest messages makemessages migrate seed clean vendor-bootstrap
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,15 @@ test: $(VENV)/.installed-test messages
 	$(BIN)/pytest --ignore=tests/browser
 	$(MAKE) test-browser
 
-# The real-browser tests (tests/browser) with Debian's Chromium.
-test-browser: $(VENV)/.installed-test chromium
+# The real-browser tests (tests/browser) with Debian's Chromium, axe-core and the Nu
+# HTML Checker. Their npm packages (tests/browser/package.json) are installed when
+# node_modules is missing or older than the lock file; --ignore-scripts, because
+# vnu-jar's install script would download a Java: the machine's Java 17 runs vnu.jar.
+test-browser: $(VENV)/.installed-test chromium messages
+	@if [ ! tests/browser/node_modules/.installed -nt tests/browser/package-lock.json ]; then \
+		npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund \
+		&& touch tests/browser/node_modules/.installed; \
+	fi
 	$(BIN)/pytest tests/browser
 
 # Debian's Chromium at /usr/bin/chromium, for the browser tests (never a downloaded build).
@@ -61,6 +68,16 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test messages
 	$(PY) tests/bench/caseload.py --patients 200
 	$(PY) tests/bench/caseload.py --patients 2000
+
+# Load test (not part of `make test` or CI): gunicorn on 127.0.0.1, 200 patients and
+# 8 physiotherapists for 60 s at the evening burst and at ten times it, on SQLite and
+# on PostgreSQL with Redis (docs/performance.md). LOADTEST_ARGS adds or overrides options.
+LOADTEST_ARGS ?=
+loadtest: $(VENV)/.installed-run messages
+	$(PY) tests/load/loadtest.py --database sqlite --rate 1 $(LOADTEST_ARGS)
+	$(PY) tests/load/loadtest.py --database sqlite --rate 10 $(LOADTEST_ARGS)
+	$(PY) tests/load/loadtest.py --database postgresql --rate 1 $(LOADTEST_ARGS)
+	$(PY) tests/load/loadtest.py --database postgresql --rate 10 $(LOADTEST_ARGS)
 
 # Refresh the vendored Bootstrap from the npm registry (not needed to run).
 vendor-bootstrap:

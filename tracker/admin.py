@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import ReadOnlyPasswordHashWidget
 from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -72,15 +74,50 @@ class AccessLoggedAdmin(admin.ModelAdmin):
         )
 
 
+class PasswordSummaryWidget(ReadOnlyPasswordHashWidget):
+    """Django's read-only password summary, without the `disabled` attribute it
+    puts on a <div> (not valid HTML there)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        return context
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        password = self.fields.get("password")
+        if password is not None:
+            password.widget = PasswordSummaryWidget()
+
+
 @admin.register(User)
 class HerstelpadUserAdmin(UserAdmin):
+    form = UserChangeForm
     list_display = ("username", "first_name", "last_name", "email", "is_staff", "is_active")
+    # Plain, labelled form fields: the two-pane group filter and the split
+    # date/time inputs are not accessible.
+    filter_horizontal = ()
+    readonly_fields = ("last_login", "date_joined")
+
+
+def _staff_candidates(db_field, kwargs):
+    """Memberships are for staff: offer the users who are not patients."""
+    if db_field.name == "user":
+        kwargs["queryset"] = User.objects.filter(patient__isnull=True).order_by("username")
+    return kwargs
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    autocomplete_fields = ("user",)
+    readonly_fields = ("created_at",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **_staff_candidates(db_field, kwargs)
+        )
 
 
 @admin.register(Clinic)
@@ -97,8 +134,13 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "clinic", "created_at")
     list_filter = ("clinic",)
     search_fields = ("user__username", "user__first_name", "user__last_name", "clinic__name")
-    autocomplete_fields = ("user", "clinic")
+    readonly_fields = ("created_at",)
     list_select_related = ("user", "clinic")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(
+            db_field, request, **_staff_candidates(db_field, kwargs)
+        )
 
 
 @admin.register(Patient)

@@ -1,5 +1,10 @@
 """Real-browser tests: Debian's Chromium driven by Playwright against pytest-django's
-live server. Run them with `make test-browser`; `make chromium` installs the browser.
+live server. Run them with `make test-browser`; `make chromium` installs the browser,
+and `make test-browser` installs axe-core and the Nu HTML Checker (tests/browser/
+package.json) with npm.
+
+`check_page(name)` runs axe-core on the page in the browser and keeps the HTML the
+server sent; the last test of the run validates all of it in one vnu run.
 
 The live server serves the static files itself (pytest-django hands it Django's
 StaticFilesHandler when django.contrib.staticfiles is installed), so the pages are
@@ -9,7 +14,8 @@ styled even though the tests run with DEBUG off.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +25,11 @@ import pytest
 # queries) while one runs. `make test` runs tests/browser in its own pytest.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Browser, BrowserContext, Page, Response, expect, sync_playwright
 
+from tests.browser.checks import HtmlDocuments, assert_accessible
 from tests.factories import PASSWORD
 from tracker.models import User
 
@@ -64,7 +73,14 @@ def context_options() -> dict:
 @pytest.fixture
 def context(browser: Browser, live_server, context_options: dict) -> Iterator[BrowserContext]:
     """A fresh context (cookies, storage) per test, pointed at the live server."""
-    options = {"locale": "nl-NL", "timezone_id": "Europe/Amsterdam", **context_options}
+    # Reduced motion: Bootstrap then drops its colour transitions, so a check never
+    # measures a colour halfway through one.
+    options = {
+        "locale": "nl-NL",
+        "timezone_id": "Europe/Amsterdam",
+        "reduced_motion": "reduce",
+        **context_options,
+    }
     context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(10_000)
     yield context
@@ -84,3 +100,97 @@ def log_in(page: Page, user: User, password: str = PASSWORD) -> None:
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert "/login/" not in page.url, f"login failed for {user.username}"
+
+
+def make_totp_device(user: User) -> TOTPDevice:
+    """A confirmed authenticator app for a physiotherapist or an admin."""
+    return TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def pass_two_factor(page: Page, device: TOTPDevice) -> None:
+    """Type the current code of the user's authenticator app at /2fa/ (the right
+    code first: after a wrong one, verification is throttled)."""
+    expect(page).to_have_url(re.compile(r"/2fa/"))
+    page.fill("#id_token", f"{totp(device.bin_key):06d}")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert "/2fa/" not in page.url, "the two-factor code was refused"
+
+
+def switch_language(page: Page, language: str) -> None:
+    """Choose the language with the form in the footer, as a person would."""
+    if page.locator("html").get_attribute("lang") == language:
+        return
+    page.select_option("#language-switch", language)
+    with page.expect_navigation():
+        page.locator("footer form button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", language)
+
+
+# --- accessibility (axe-core) and valid HTML (the Nu HTML Checker) ---------------
+
+HTML_CHECK = "test_every_checked_page_is_valid_html"
+_axe_pages = pytest.StashKey[list[str]]()
+_documents = pytest.StashKey[HtmlDocuments]()
+
+
+@pytest.fixture(scope="session")
+def html_documents(request, tmp_path_factory) -> HtmlDocuments:
+    """The server's HTML of every checked page of the run, for one vnu run at the end."""
+    documents = HtmlDocuments(tmp_path_factory.mktemp("html"))
+    request.config.stash[_documents] = documents
+    return documents
+
+
+@pytest.fixture
+def check_page(page: Page, html_documents: HtmlDocuments, request) -> Callable[[str], None]:
+    """`check_page(name)`: the page as it is now has no WCAG 2.1 A/AA violation
+    (axe-core), and the HTML the server sent for it is kept for the Nu HTML Checker.
+    That is the response body, not page.content() (which is the DOM, re-serialized)."""
+    documents: list[Response] = []
+
+    def remember(response: Response) -> None:
+        if (
+            response.request.is_navigation_request()
+            and response.frame == page.main_frame
+            and not 300 <= response.status < 400
+        ):
+            documents.append(response)
+
+    page.on("response", remember)
+    axe_pages = request.config.stash.setdefault(_axe_pages, [])
+
+    def check(name: str) -> None:
+        assert documents, "no page has loaded yet"
+        assert documents[-1].url.split("#")[0] == page.url.split("#")[0], (
+            f"the last document loaded ({documents[-1].url}) is not the page ({page.url})"
+        )
+        assert_accessible(page)
+        axe_pages.append(page.url)
+        test = request.node.originalname.removeprefix("test_")[:40]
+        params = getattr(request.node, "callspec", None)
+        where = f"{test}-{params.id}" if params else test
+        html_documents.add(f"{where}-{name}", documents[-1].text())
+
+    return check
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The HTML check runs last, after every journey has added its pages."""
+    last = [item for item in items if getattr(item, "originalname", "") == HTML_CHECK]
+    items[:] = [item for item in items if item not in last] + last
+
+
+def pytest_terminal_summary(terminalreporter, config) -> None:
+    axe_pages = config.stash.get(_axe_pages, [])
+    documents = config.stash.get(_documents, None)
+    if axe_pages:
+        terminalreporter.write_line(
+            f"axe-core (WCAG 2.1 A/AA): {len(axe_pages)} page views without violations"
+        )
+    if documents is not None and documents.result is not None:
+        errors, warnings = documents.result
+        terminalreporter.write_line(
+            f"Nu HTML Checker: {len(documents.files)} documents, {len(errors)} errors, "
+            f"{len(warnings)} warnings (-s prints them)"
+        )
