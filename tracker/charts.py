@@ -521,7 +521,7 @@ def outcomes_chart_png(*, rows) -> bytes:
                 facecolor="none",
                 edgecolor=_MARKER_LINE,
                 hatch="..",
-                label=gettext("Verwachting volgens de folder: 80–90 % in 4–6 weken"),
+                label=gettext("Verwachting volgens de folder (80–90%, 4–6 weken)"),
             )
         )
     axes.set_xticks(positions, [gettext("week %(week)s") % {"week": week} for week in weeks])

@@ -280,11 +280,11 @@ def test_a_physio_finds_the_red_flag_on_top_and_acknowledges_it(page: Page, chec
     check_page("patient-detail")
     screenshot(page, lang, "patient-detail.png")
     with page.expect_navigation():
-        page.get_by_role("button", name=t(lang, "Melding gezien")).click()
+        page.get_by_role("button", name=t(lang, "Markeer melding als gezien")).click()
     expect(page.get_by_role("status")).to_contain_text(
         t(lang, "De melding is gemarkeerd als gezien.")
     )
-    expect(page.get_by_role("button", name=t(lang, "Melding gezien"))).to_have_count(0)
+    expect(page.get_by_role("button", name=t(lang, "Markeer melding als gezien"))).to_have_count(0)
     check_page("patient-detail-seen")
 
     page.get_by_role("link", name=clinic.name).click()
