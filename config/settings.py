@@ -213,6 +213,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "tracker.security.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = not REDIS_URL  # with Redis the attempts are not in the database
 # Number of reverse proxies in front of the app that append to X-Forwarded-For.
 PROXY_COUNT = env_int("PROXY_COUNT", 0, minimum=0)
 

@@ -10,7 +10,9 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -46,6 +48,17 @@ def _yes_no_field(label) -> forms.TypedChoiceField:
         required=True,
         error_messages={"required": _("Kies ja of nee.")},
     )
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, with the username's length checked before anyone
+    looks it up: Django sets that maximum on the widget only, and the lockout
+    log (django-axes) refuses a username over 255 characters on PostgreSQL."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class CheckinForm(forms.Form):
@@ -230,7 +243,7 @@ class InvitationForm(forms.Form):
 
     first_name = forms.CharField(label=_("Voornaam"), max_length=150)
     last_name = forms.CharField(label=_("Achternaam"), max_length=150)
-    email = forms.EmailField(label=_("E-mailadres"))
+    email = forms.EmailField(label=_("E-mailadres"), max_length=150)  # the username too
     clinic = forms.ModelChoiceField(label=_("Praktijk"), queryset=Clinic.objects.none())
     onset = forms.DateField(
         label=_("Begin van de rugpijn"),
@@ -268,6 +281,8 @@ class InvitationForm(forms.Form):
 
     def clean_email(self) -> str:
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
+        # It becomes the username (150 characters at most); lower() can make it longer.
+        MaxLengthValidator(User._meta.get_field("username").max_length)(email)
         if User.objects.filter(email__iexact=email).exists():
             raise ValidationError(_("Er is al een account met dit e-mailadres."))
         return email

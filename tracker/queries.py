@@ -36,7 +36,8 @@ class CaseloadFilters:
             mine=params.get("scope") == "mine",
             level=level if level in engine.LEVELS else "",
             stale=params.get("stale") == "1",
-            q=" ".join(params.get("q", "").split())[:100],
+            # NUL as a space: PostgreSQL refuses it in a query, and no name holds it.
+            q=" ".join(params.get("q", "").replace("\x00", " ").split())[:100],
         )
 
     def as_query(self) -> dict[str, str]:

@@ -191,10 +191,13 @@ def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _chosen_episode(episodes: list[Episode], raw: str | None) -> Episode | None:
     """The episode asked for in ?episode=, else the open one, else the newest."""
-    if raw and raw.isdigit():
-        for episode in episodes:
-            if episode.pk == int(raw):
-                return episode
+    try:
+        wanted = int(raw) if raw else None
+    except ValueError:  # not a number ("²" passes isdigit()), or too many digits
+        wanted = None
+    for episode in episodes:
+        if episode.pk == wanted:
+            return episode
     return next((e for e in episodes if e.is_open), episodes[0] if episodes else None)
 
 

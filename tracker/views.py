@@ -31,6 +31,7 @@ from tracker.forms import (
     CheckinForm,
     DeleteAccountForm,
     IntakeForm,
+    LoginForm,
     NewEpisodeForm,
     RedFlagForm,
     RiskFactorForm,
@@ -43,6 +44,7 @@ from tracker.models import AccessLog, Clinic, Episode, Patient, RiskFactorAnswer
 class LoginView(auth_views.LoginView):
     """Django's login, which also switches a patient to their own language."""
 
+    form_class = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
