@@ -97,13 +97,31 @@ def test_bad_invitation_input_names_the_fields_and_keeps_the_rest(world):
     assert not mail.outbox
 
 
-def test_an_email_already_in_use_is_refused(world):
+def test_an_admin_is_told_that_an_email_is_already_in_use(world):
     world.patient_a.user.email = "anna.devries@example.org"
     world.patient_a.user.save()
-    response = client_for(world.physio_a).post(
-        invite_url(world.clinic_a), invitation(world.clinic_a)
-    )
+    response = client_for(world.admin).post(invite_url(world.clinic_a), invitation(world.clinic_a))
     assert "Er is al een account met dit e-mailadres." in response.content.decode()
+    assert not mail.outbox
+
+
+def test_a_physio_learns_nothing_about_an_existing_account(world):
+    """Another clinic's patient: the physio sees the usual answer, nothing is
+    created, and the owner of the address is told by email."""
+    world.patient_other_clinic.user.email = "anna.devries@example.org"
+    world.patient_other_clinic.user.save()
+    fresh = client_for(world.physio_a).post(
+        invite_url(world.clinic_a), invitation(world.clinic_a, email="new@example.org"), follow=True
+    )
+    taken = client_for(world.physio_a).post(
+        invite_url(world.clinic_a), invitation(world.clinic_a), follow=True
+    )
+    assert fresh.redirect_chain == taken.redirect_chain
+    assert "is uitgenodigd" in taken.content.decode()
+    assert Patient.objects.filter(user__last_name="de Vries").count() == 1  # only the fresh one
+    assert [m.to for m in mail.outbox] == [["new@example.org"], ["anna.devries@example.org"]]
+    assert "al een account" in mail.outbox[1].body
+    assert "/welkom/" not in mail.outbox[1].body
 
 
 def test_a_physio_cannot_invite_into_another_clinic(world):

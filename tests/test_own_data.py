@@ -90,3 +90,11 @@ def test_reminders_and_language_are_the_patients_choice(world):
 
 def test_staff_cannot_download_a_patients_export_as_their_own(world):
     assert client_for(world.physio_a).get(reverse("tracker:export_json")).status_code == 403
+
+
+def test_an_onset_years_ago_is_questioned(world):
+    client = client_for(world.patient_a.user)
+    client.post(reverse("tracker:episode_close"))
+    response = client.post(reverse("tracker:episode_new"), {"onset": "2001-01-01"})
+    assert "meer dan 5 jaar terug" in response.content.decode()
+    assert world.patient_a.episodes.count() == 1

@@ -32,6 +32,18 @@ from tracker.models import (
 YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
 
 
+ONSET_MAX_YEARS = 5
+
+
+def check_onset(onset: dt.date, *, today: dt.date) -> dt.date:
+    """The day the back pain started: not in the future, not years ago."""
+    if onset > today:
+        raise ValidationError(_("Deze datum ligt in de toekomst."))
+    if onset < today - dt.timedelta(days=365 * ONSET_MAX_YEARS):
+        raise ValidationError(_("Deze datum ligt meer dan 5 jaar terug. Klopt de datum?"))
+    return onset
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -224,12 +236,7 @@ class IntakeForm(forms.Form):
         )
 
     def clean_onset(self) -> dt.date:
-        onset = self.cleaned_data["onset"]
-        if onset > self.today:
-            raise ValidationError(_("Deze datum ligt in de toekomst."))
-        if onset < self.today - dt.timedelta(days=365 * 5):
-            raise ValidationError(_("Deze datum ligt meer dan 5 jaar terug. Klopt de datum?"))
-        return onset
+        return check_onset(self.cleaned_data["onset"], today=self.today)
 
     def red_flags(self) -> list[str]:
         return [code for code in engine.RED_FLAGS if self.cleaned_data.get(f"red_flag_{code}")]
@@ -283,15 +290,10 @@ class InvitationForm(forms.Form):
         email = User.objects.normalize_email(self.cleaned_data["email"]).lower()
         # It becomes the username (150 characters at most); lower() can make it longer.
         MaxLengthValidator(User._meta.get_field("username").max_length)(email)
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("Er is al een account met dit e-mailadres."))
-        return email
+        return email  # an address already in use is handled by the view (see there)
 
     def clean_onset(self) -> dt.date:
-        onset = self.cleaned_data["onset"]
-        if onset > self.today:
-            raise ValidationError(_("Deze datum ligt in de toekomst."))
-        return onset
+        return check_onset(self.cleaned_data["onset"], today=self.today)
 
     def clean_year_of_birth(self) -> int:
         year = self.cleaned_data["year_of_birth"]
@@ -308,6 +310,9 @@ class NewEpisodeForm(forms.Form):
         widget=DateInput(),
         error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 14-11-2026.")},
     )
+
+    def clean_onset(self) -> dt.date:
+        return check_onset(self.cleaned_data["onset"], today=timezone.localdate())
 
 
 class CloseEpisodeForm(forms.Form):

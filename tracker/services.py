@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -471,6 +471,27 @@ def patient_invite(
         episode_reassess(episode=episode)
     invitation_send(patient=patient)
     return patient
+
+
+def account_exists(*, email: str) -> bool:
+    """An account already uses this address (as its email or its username)."""
+    return User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists()
+
+
+def invitation_for_existing_account(*, email: str, clinic: Clinic) -> None:
+    """Someone at a clinic tried to invite an address that already has an
+    account: tell its owner, in their language, how to go on. Nothing else
+    happens, so the clinic learns nothing about the account."""
+    user = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).first()
+    patient = Patient.objects.filter(user=user).first() if user else None
+    language = patient.language if patient else settings.LANGUAGE_CODE
+    with translation.override(language):
+        subject = _("Uitnodiging van %(clinic)s voor Herstelpad") % {"clinic": clinic.name}
+        body = render_to_string(
+            "tracker/email/invitation_existing.txt",
+            {"clinic": clinic, "login": f"{settings.SITE_URL}{reverse('login')}"},
+        )
+    send_mail(subject, body, None, [email])
 
 
 def invitation_link(*, user: User) -> str:

@@ -292,6 +292,20 @@ def invite_patient(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if form.is_valid():
         data = form.cleaned_data
+        done = _("%(name)s is uitgenodigd. De link is gemaild naar %(email)s.") % {
+            "name": f"{data['first_name']} {data['last_name']}",
+            "email": data["email"],
+        }
+        if services.account_exists(email=data["email"]):
+            if request.user.is_staff:  # an admin may see every account anyway
+                form.add_error("email", _("Er is al een account met dit e-mailadres."))
+                return render(request, "tracker/invite.html", {"form": form, "clinic": clinic})
+            # A physiotherapist must not learn that someone has an account (and so
+            # is a patient somewhere): the same answer as an invitation; the owner
+            # of the address gets an email instead, and nothing is created.
+            services.invitation_for_existing_account(email=data["email"], clinic=data["clinic"])
+            messages.success(request, done)
+            return redirect("tracker:clinic_dashboard", slug=data["clinic"].slug)
         physio = (
             request.user
             if request.user.memberships.filter(clinic=data["clinic"]).exists()
@@ -306,10 +320,6 @@ def invite_patient(request: HttpRequest, slug: str) -> HttpResponse:
             object_type="patient",
             object_id=patient.pk,
         )
-        messages.success(
-            request,
-            _("%(name)s is uitgenodigd. De link is gemaild naar %(email)s.")
-            % {"name": patient, "email": patient.user.email},
-        )
+        messages.success(request, done)
         return redirect("tracker:clinic_dashboard", slug=data["clinic"].slug)
     return render(request, "tracker/invite.html", {"form": form, "clinic": clinic})
