@@ -108,10 +108,7 @@ _LEVEL_PARAGRAPHS: dict[str, tuple[Promise, ...]] = {
         _("Wacht niet tot uw volgende afspraak bij de fysiotherapeut."),
     ),
     SEE_GP: (
-        _(
-            "U heeft een klacht waar een arts naar moet kijken. Meestal is er niets ernstigs "
-            "aan de hand, maar laat het wel vandaag nakijken."
-        ),
+        _("U heeft een klacht waar een arts naar moet kijken. Laat het vandaag nog nakijken."),
         _(
             "Bel vandaag uw huisarts. Is de praktijk dicht en voelt u zich erg ziek? Bel dan "
             "de huisartsenpost."
@@ -144,8 +141,8 @@ _LEVEL_PARAGRAPHS: dict[str, tuple[Promise, ...]] = {
     ),
     ON_TRACK: (
         _(
-            "Uw herstel gaat zoals verwacht. De meeste mensen gaan in de eerste weken "
-            "flink vooruit."
+            "Uw dagboek laat geen reden zien om u zorgen te maken. De meeste mensen gaan in de "
+            "eerste weken flink vooruit."
         ),
         _(
             "Ga zo door: blijf bewegen, wandel elke dag een stukje en pak uw gewone "

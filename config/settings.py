@@ -69,6 +69,10 @@ if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Demo accounts (seed_demo, demo_totp) have a public password and a derivable
+# two-factor key: only in development, or where DEMO_DATA says so on purpose.
+DEMO_DATA = env_bool("DEMO_DATA", DEBUG)
+
 # Address used in emails (invitation and reminder links).
 SITE_URL = (env_str("SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 
@@ -295,6 +299,7 @@ RETENTION_DAYS = env_int("RETENTION_DAYS", 730, minimum=30)
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain http
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)

@@ -62,7 +62,8 @@ def test_staff_changes_are_logged_as_updates_and_creates(world):
     services.red_flags_report(episode=world.patient_a.episodes.get(), codes=["accident"])
     client = client_for(world.physio_a)
     client.post(
-        reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
+        reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk]),
+        {"raised_at": world.patient_a.episodes.get().alert_raised_at.isoformat()},
     )
     client.post(
         reverse("tracker:staff_episode_close", args=[world.clinic_a.slug, world.patient_a.pk]),

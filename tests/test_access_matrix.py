@@ -390,7 +390,8 @@ SITE = {
     # The one-time link is the credential: it moves its token into the session.
     "tracker:invitation_accept": Entry(get=everyone(redirect(invitation_form)), kwargs=invitation),
     "tracker:patient_home": Entry(get=patient_only()),
-    "tracker:intake": Entry(get=patient_only()),
+    # The first visit is done once per episode; afterwards it leads home.
+    "tracker:intake": Entry(get=patient_only(redirect("tracker:patient_home"))),
     "tracker:checkin": Entry(get=patient_only()),
     "tracker:red_flags": Entry(get=patient_only()),
     "tracker:red_flag_resolve": Entry(

@@ -180,6 +180,19 @@ def no_open_episode(client: Client, t: Things) -> str:
     return reverse("tracker:episode_new")
 
 
+def intake_not_done(client: Client, t: Things) -> str:
+    """The first visit is open once per episode: before it is done."""
+    Episode.objects.filter(pk=t.episode_a.pk).update(intake_done_at=None)
+    return reverse("tracker:intake")
+
+
+def red_flags_resolved(client: Client, t: Things) -> str:
+    """A patient closes the diary only once no red flag is open."""
+    for report in t.episode_a.red_flags.filter(resolved_at__isnull=True):
+        services.red_flag_resolve(report=report)
+    return reverse("tracker:episode_close")
+
+
 def risk_factors_due(client: Client, t: Things) -> str:
     Episode.objects.filter(pk=t.episode_a.pk).update(reasons=[engine.NOT_IMPROVING])
     return reverse("tracker:risk_factors")
@@ -200,7 +213,7 @@ SITE_POSTS = {
     "two_factor": Post("physio_a", lambda t: {"token": "123456"}),
     "password_change": Post("patient_a", password_change, True),
     "tracker:invitation_accept": Post("anonymous", new_passwords, True, open_the_invitation),
-    "tracker:intake": Post("patient_a", intake_answers, True),
+    "tracker:intake": Post("patient_a", intake_answers, True, intake_not_done),
     "tracker:checkin": Post("patient_a", checkin_today, True),
     "tracker:red_flags": Post("patient_a", lambda t: checklist("fever_unwell"), True),
     "tracker:red_flag_resolve": Post("patient_a", writes=True),
@@ -210,7 +223,7 @@ SITE_POSTS = {
         True,
         risk_factors_due,
     ),
-    "tracker:episode_close": Post("patient_a", writes=True),
+    "tracker:episode_close": Post("patient_a", writes=True, prepare=red_flags_resolved),
     "tracker:episode_new": Post(
         "patient_a", lambda t: {"onset": timezone.localdate().isoformat()}, True, no_open_episode
     ),
@@ -219,7 +232,7 @@ SITE_POSTS = {
         "patient_a", lambda t: {"confirm": "on", "password": PASSWORD}, True
     ),
     "tracker:invite_patient": Post("physio_a", invitation_data, True),
-    "tracker:alert_acknowledge": Post("physio_a", writes=True),
+    "tracker:alert_acknowledge": Post("physio_a", lambda t: shown_alert(t.world.patient_a), True),
     "tracker:staff_episode_close": Post("physio_a", lambda t: {"outcome": "improved"}, True),
 }
 
@@ -370,6 +383,16 @@ def test_a_get_changes_nothing(key, persona, things):
 # --- Extra fields name nobody else ------------------------------------------------------
 
 
+def shown_alert(patient: Patient) -> dict:
+    """What the patient page posts back when acknowledging: the alert it showed."""
+    raised = (
+        patient.episodes.filter(closed_at__isnull=True)
+        .values_list("alert_raised_at", flat=True)
+        .first()
+    )
+    return {"raised_at": raised.isoformat() if raised else ""}
+
+
 def pointing_at(patient: Patient) -> dict:
     """Fields a forged form might add, all naming another patient, clinic, user."""
     episode = patient.episodes.order_by("-opened_at").first()
@@ -447,7 +470,8 @@ def test_acknowledging_an_alert_touches_only_that_patient(things, other):
     w = things.world
     target, bystander = alerted(w.patient_a), alerted(getattr(w, other))
     url = reverse("tracker:alert_acknowledge", args=[w.clinic_a.slug, w.patient_a.pk])
-    assert client_for(w.physio_a).post(url, pointing_at(getattr(w, other))).status_code == 302
+    data = {**pointing_at(getattr(w, other)), **shown_alert(w.patient_a)}
+    assert client_for(w.physio_a).post(url, data).status_code == 302
     assert list(AlertAcknowledgement.objects.values_list("episode", flat=True)) == [target.pk]
     target.refresh_from_db()
     bystander.refresh_from_db()

@@ -36,6 +36,12 @@ def assessed(patient, level: str, reasons=(), *, red_flag_at=None) -> Episode:
     return episode
 
 
+def shown(patient) -> dict:
+    """What the patient page posts back: the alert it showed."""
+    episode = patient.episodes.get(closed_at__isnull=True)
+    return {"raised_at": episode.alert_raised_at.isoformat()}
+
+
 def dashboard(user, clinic, **params):
     return client_for(user).get(reverse("tracker:clinic_dashboard", args=[clinic.slug]), params)
 
@@ -214,7 +220,7 @@ def test_acknowledging_an_alert_records_who_and_when(world):
     )
     assert row()["episode"].alert_unacknowledged
     url = reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
-    response = client_for(world.physio_a).post(url)
+    response = client_for(world.physio_a).post(url, shown(world.patient_a))
     assert response.status_code == 302
     ack = AlertAcknowledgement.objects.get()
     assert (ack.user, ack.level) == (world.physio_a, engine.SEE_GP)
@@ -226,10 +232,23 @@ def test_a_new_alert_after_acknowledging_is_new_again(world):
     episode = world.patient_a.episodes.get()
     services.red_flags_report(episode=episode, codes=["accident"])
     client_for(world.physio_a).post(
-        reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
+        reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk]),
+        shown(world.patient_a),
     )
     services.red_flags_report(episode=Episode.objects.get(pk=episode.pk), codes=["leg_weakness"])
     assert Episode.objects.get(pk=episode.pk).alert_unacknowledged
+
+
+def test_an_alert_raised_after_the_page_was_shown_is_not_acknowledged_unseen(world):
+    episode = world.patient_a.episodes.get()
+    services.red_flags_report(episode=episode, codes=["accident"])
+    seen = shown(world.patient_a)  # the physio opens the page: "see_gp"
+    services.red_flags_report(episode=Episode.objects.get(pk=episode.pk), codes=["leg_weakness"])
+    url = reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
+    response = client_for(world.physio_a).post(url, seen, follow=True)
+    assert "Er is intussen een nieuwe melding" in response.content.decode()
+    assert Episode.objects.get(pk=episode.pk).alert_unacknowledged
+    assert not AlertAcknowledgement.objects.exists()
 
 
 def test_acknowledging_needs_a_post_and_the_right_clinic(world):
@@ -285,6 +304,7 @@ def test_the_csv_export_has_the_table_and_no_notes(world):
 
 def test_the_clinic_outcomes_show_shares_by_week_and_the_leaflets_expectation(world):
     episode = world.patient_a.episodes.get()
+    make_entry(episode, timezone.localdate() - dt.timedelta(weeks=7) + dt.timedelta(days=2))
     Episode.objects.filter(pk=episode.pk).update(
         onset=timezone.localdate() - dt.timedelta(weeks=7),
         first_improved_on=timezone.localdate() - dt.timedelta(weeks=4),  # week 3
@@ -298,6 +318,7 @@ def test_the_clinic_outcomes_show_shares_by_week_and_the_leaflets_expectation(wo
     assert (rows[4].eligible, rows[4].improved, rows[4].recovered) == (1, 1, 0)
     assert (rows[6].eligible, rows[6].improved, rows[6].recovered) == (1, 1, 1)
     assert rows[12].eligible == 0
+    assert rows[6].typical_percent == 56  # RULES.md: typical pain 0.44 of onset at week 6
     assert "80–90 %" in response.content.decode()
     chart = client_for(world.physio_a).get(
         reverse("tracker:clinic_outcomes_chart", args=[world.clinic_a.slug])
@@ -379,3 +400,14 @@ def test_the_patient_detail_uses_a_fixed_number_of_queries(world, size, django_a
     # episodes, entries, red flags, risk factors, assessments, acknowledgements
     with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
+
+
+def test_an_episode_whose_diary_started_late_does_not_count_for_the_early_weeks(world):
+    episode = world.patient_a.episodes.get()
+    Episode.objects.filter(pk=episode.pk).update(onset=timezone.localdate() - dt.timedelta(weeks=7))
+    make_entry(episode, timezone.localdate() - dt.timedelta(weeks=2), pain=5)  # joined in week 6
+    response = client_for(world.physio_a).get(
+        reverse("tracker:clinic_outcomes", args=[world.clinic_a.slug])
+    )
+    eligible = {row.week: row.eligible for row in response.context["rows"]}
+    assert eligible == {2: 0, 4: 0, 6: 1, 12: 0}

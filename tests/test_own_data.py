@@ -98,3 +98,12 @@ def test_an_onset_years_ago_is_questioned(world):
     response = client.post(reverse("tracker:episode_new"), {"onset": "2001-01-01"})
     assert "meer dan 5 jaar terug" in response.content.decode()
     assert world.patient_a.episodes.count() == 1
+
+
+def test_the_diary_cannot_be_closed_while_a_red_flag_is_open(world):
+    from tracker import services
+
+    services.red_flags_report(episode=world.patient_a.episodes.get(), codes=["leg_weakness"])
+    response = client_for(world.patient_a.user).post(reverse("tracker:episode_close"), follow=True)
+    assert "U heeft nog een alarmsignaal open" in response.content.decode()
+    assert world.patient_a.episodes.get().is_open

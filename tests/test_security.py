@@ -298,3 +298,15 @@ def test_the_lockout_is_configured_as_documented(setting):
     assert {"AXES_FAILURE_LIMIT": 5, "AXES_COOLOFF_TIME": dt.timedelta(minutes=30)}[
         setting
     ] == getattr(settings, setting)
+
+
+def test_staff_rights_given_during_a_session_bring_two_factor_at_once(world):
+    from tests.factories import make_user
+    from tracker.models import Membership
+
+    newcomer = make_user("new-colleague")
+    client = Client()
+    log_in(client, "new-colleague")
+    Membership.objects.create(user=newcomer, clinic=world.clinic_a)
+    response = client.get(reverse("tracker:clinic_dashboard", args=[world.clinic_a.slug]))
+    assert response["Location"].startswith(reverse("two_factor"))

@@ -194,8 +194,7 @@ def test_password_option_lets_the_demo_physio_log_in(client):
     assert not log_in(Client(), "demo-physio-tilburg", "a-fine-demo-password")
 
 
-def test_the_demo_physio_logs_in_with_the_printed_password_and_demo_code(client, settings):
-    settings.DEBUG = True  # demo_totp is for development only
+def test_the_demo_physio_logs_in_with_the_printed_password_and_demo_code(client):
     out = seed()
     assert "with password 'herstelpad-demo'" in out
     assert log_in(client, "demo-physio-tilburg", "herstelpad-demo")
@@ -205,11 +204,13 @@ def test_the_demo_physio_logs_in_with_the_printed_password_and_demo_code(client,
     assert response.redirect_chain[-1][0] == reverse("tracker:clinic_dashboard", args=["tilburg"])
 
 
-def test_demo_totp_refuses_to_run_in_production(settings):
+def test_demo_data_is_refused_in_production(settings):
     seed()
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="DEBUG"):
+    settings.DEMO_DATA = False  # DEBUG off and DEMO_DATA not set
+    with pytest.raises(CommandError, match="DEMO_DATA"):
         call_command("demo_totp", "demo-physio-tilburg", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="DEMO_DATA"):
+        seed()
 
 
 def test_a_password_shorter_than_12_characters_is_refused():

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.http import HttpRequest
 
 from tracker.access import role_of
+from tracker.middleware import ROLE_KEY
 from tracker.models import AccessLog, Patient
 from tracker.security import client_ip
 
@@ -29,7 +30,7 @@ def log_access(
 ) -> None:
     """One record per patient whose data the request touched (one query)."""
     user = request.user
-    role = request.session.get("herstelpad_role") or role_of(user)
+    role = request.session.get(ROLE_KEY) or role_of(user)
     common = {
         "event": event,
         "action": action,

@@ -1,5 +1,6 @@
 from django.http import HttpRequest
 
+from advice import content, engine
 from tracker.middleware import ROLE_KEY
 from tracker.models import RedFlagReport
 
@@ -13,7 +14,17 @@ def patient_alerts(request: HttpRequest) -> dict:
         return {}
     if request.session.get(ROLE_KEY) != "patient":  # set by StaffSessionMiddleware
         return {}
-    flags = RedFlagReport.objects.filter(
-        episode__patient__user=user, episode__closed_at__isnull=True, resolved_at__isnull=True
-    ).select_related("episode__patient__clinic")
-    return {"is_patient_user": True, "open_red_flags": list(flags)}
+    flags = list(
+        RedFlagReport.objects.filter(
+            episode__patient__user=user, episode__closed_at__isnull=True, resolved_at__isnull=True
+        ).select_related("episode__patient__clinic")
+    )
+    context = {"is_patient_user": True, "open_red_flags": flags}
+    if flags:
+        # What to do comes from the advice texts of the most severe flag's level.
+        codes = [flag.code for flag in flags]
+        level = min((engine.RED_FLAGS[code] for code in codes), key=engine.LEVELS.index)
+        context["red_flag_advice"] = content.patient_advice(
+            level, [engine.red_flag_reason(code) for code in codes], flags[0].episode.patient.clinic
+        )
+    return context

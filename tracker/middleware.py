@@ -31,7 +31,11 @@ class StaffSessionMiddleware:
         user = request.user
         if user.is_authenticated:
             role = request.session.get(ROLE_KEY)
-            if role is None:
+            # The role is kept in the session (no query per page), but never
+            # trusted to spare a check: a user without a role is looked up
+            # again (staff rights may have been given since), and a patient
+            # made admin is admin at once (is_staff costs no query).
+            if not role or (role == "patient" and user.is_staff):
                 role = request.session[ROLE_KEY] = role_of(user)
             if role in STAFF_ROLES:
                 response = self._staff(request)

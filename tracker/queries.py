@@ -11,7 +11,17 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from advice import engine
@@ -184,20 +194,30 @@ class OutcomeRow:
     def recovered_share(self) -> float | None:
         return self.recovered / self.eligible if self.eligible else None
 
+    @property
+    def typical_percent(self) -> int:
+        """The typical course of RULES.md: the share of the pain gone by this week."""
+        return round((1 - engine.expected_band(self.week)[1]) * 100)
+
 
 def clinic_outcomes(*, clinic: Clinic, today: dt.date) -> list[OutcomeRow]:
     """For each of weeks 2, 4, 6 and 12 since onset: of the clinic's episodes that
-    have come that far, how many showed a meaningful improvement and how many had
-    recovered by then. One query."""
+    have come that far, and whose diary had started by then (a patient who joined
+    in week 5 cannot count as not improved in week 2), how many showed a
+    meaningful improvement and how many had recovered by then. One query."""
     rows = list(
-        Episode.objects.filter(patient__clinic=clinic).values_list(
-            "onset", "first_improved_on", "first_recovered_on"
-        )
+        Episode.objects.filter(patient__clinic=clinic)
+        .annotate(first_day=Min("entries__day"))
+        .values_list("onset", "first_improved_on", "first_recovered_on", "first_day")
     )
     result = []
     for week in OUTCOME_WEEKS:
         span = dt.timedelta(weeks=week)
-        eligible = [row for row in rows if row[0] + span <= today]
+        eligible = [
+            row[:3]
+            for row in rows
+            if row[0] + span <= today and row[3] is not None and row[3] <= row[0] + span
+        ]
         result.append(
             OutcomeRow(
                 week=week,

@@ -8,6 +8,8 @@ the assessment, and a history row when the level changes.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -38,6 +40,8 @@ from tracker.models import (
     RiskFactorAnswer,
     User,
 )
+
+logger = logging.getLogger(__name__)
 
 # How far back a patient may add or correct a day (today and the 7 days before).
 EDITABLE_DAYS = 7
@@ -373,12 +377,17 @@ def assessment_record(*, episode: Episode, patient: Patient) -> AssessmentRecord
     )
 
 
-def alert_acknowledge(*, episode: Episode, user: User) -> bool:
-    """A physiotherapist has seen the alert. Returns False when there was none."""
-    if not episode.alert_unacknowledged:
-        return False
+def alert_acknowledge(*, episode: Episode, user: User, raised_at: dt.datetime | None) -> bool:
+    """A physiotherapist has seen the alert raised at `raised_at` (the one the
+    page showed). Returns False when there is none, or when a newer alert was
+    raised meanwhile: that one has not been seen yet."""
     now = timezone.now()
     with transaction.atomic():
+        _lock(episode)
+        if raised_at is None or episode.alert_raised_at != raised_at:
+            return False
+        if not episode.alert_unacknowledged:
+            return False
         Episode.objects.filter(pk=episode.pk).update(
             alert_acknowledged_at=now, alert_acknowledged_by=user
         )
@@ -393,13 +402,34 @@ def alert_acknowledge(*, episode: Episode, user: User) -> bool:
     return True
 
 
-def episode_close(*, episode: Episode, outcome: str = Outcome.RECOVERED) -> None:
+def episode_close(
+    *, episode: Episode, outcome: str = Outcome.RECOVERED, by_patient: bool = False
+) -> None:
+    """Close the episode with an outcome. A patient cannot close it while a red
+    flag is still open: the warning and the clinic's alert would disappear."""
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("Kies een uitkomst uit de lijst.")})
-    Episode.objects.filter(pk=episode.pk, closed_at__isnull=True).update(
-        closed_at=timezone.now(), outcome=outcome
-    )
+    with transaction.atomic():
+        _lock(episode)
+        if by_patient and episode.red_flags.filter(resolved_at__isnull=True).exists():
+            raise ValidationError(
+                _(
+                    "U heeft nog een alarmsignaal open. Neem eerst contact op met uw huisarts "
+                    "en markeer het daarna als opgelost."
+                )
+            )
+        Episode.objects.filter(pk=episode.pk, closed_at__isnull=True).update(
+            closed_at=timezone.now(), outcome=outcome
+        )
     episode.refresh_from_db()
+
+
+def episode_refresh(*, episode: Episode, today: dt.date | None = None) -> None:
+    """Reassess a snapshot made before today (the date alone can change a level),
+    under the same row lock as every other writer of the episode."""
+    today = today or timezone.localdate()
+    if episode.is_open and episode.assessed_on != today:
+        episodes_reassess(episodes=[episode], today=today)
 
 
 def episode_open(*, patient: Patient, onset: dt.date, today: dt.date | None = None) -> Episode:
@@ -423,7 +453,7 @@ def _lock(episode: Episode) -> None:
     row = (
         Episode.objects.select_for_update()
         .filter(pk=episode.pk)
-        .values("closed_at", "data_changed_at", *SNAPSHOT_FIELDS)
+        .values("closed_at", "data_changed_at", "alert_acknowledged_at", *SNAPSHOT_FIELDS)
         .get()
     )
     for name, value in row.items():
@@ -550,6 +580,12 @@ def reminders_send(*, today: dt.date | None = None) -> int:
                 "tracker/email/reminder.txt",
                 {"patient": patient, "link": f"{settings.SITE_URL}{reverse('tracker:checkin')}"},
             )
-        send_mail(subject, body, None, [patient.user.email])
+        try:
+            send_mail(subject, body, None, [patient.user.email])
+        except (OSError, smtplib.SMTPException):
+            # One refused address must not stop everyone after it; the patient
+            # stays claimed for today, so the next run does not retry all day.
+            logger.warning("reminder to patient %s could not be sent", patient.pk, exc_info=True)
+            continue
         sent += 1
     return sent

@@ -4,6 +4,7 @@ record, clinic outcomes, and inviting patients."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -168,13 +169,12 @@ def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     context = {"clinic": clinic, "patient": patient, "episodes": episodes, "episode": episode}
     if episode is not None:
-        if episode.is_open and episode.assessed_on != today:
-            services.episode_reassess(episode=episode, today=today)
+        services.episode_refresh(episode=episode, today=today)
         context.update(
             entries=list(episode.entries.order_by("-day")),
             red_flags=list(episode.red_flags.all()),
             risk_factors=list(episode.risk_factors.all()),
-            assessments=list(episode.assessments.all()),
+            assessments=[_with_labels(record) for record in episode.assessments.all()],
             acknowledgements=list(episode.acknowledgements.select_related("user")),
             level_label=content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
             reasons=[
@@ -187,6 +187,11 @@ def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             chart_version=int(episode.data_changed_at.timestamp()),
         )
     return render(request, "tracker/patient_detail.html", context)
+
+
+def _with_labels(record):
+    record.reason_labels = [content.staff_reason_label(reason) for reason in record.reasons]
+    return record
 
 
 def _chosen_episode(episodes: list[Episode], raw: str | None) -> Episode | None:
@@ -211,7 +216,11 @@ def _open_episode_for_staff(request: HttpRequest, slug: str, pk: int) -> tuple[C
 @login_required
 def alert_acknowledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     clinic, episode = _open_episode_for_staff(request, slug, pk)
-    if services.alert_acknowledge(episode=episode, user=request.user):
+    try:
+        shown = dt.datetime.fromisoformat(request.POST.get("raised_at", ""))
+    except ValueError:
+        shown = None
+    if services.alert_acknowledge(episode=episode, user=request.user, raised_at=shown):
         log_access(
             request,
             event="alert.acknowledge",
@@ -221,6 +230,8 @@ def alert_acknowledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             object_id=episode.pk,
         )
         messages.success(request, _("De melding is gemarkeerd als gezien."))
+    elif episode.alert_unacknowledged:
+        messages.warning(request, _("Er is intussen een nieuwe melding. Bekijk die eerst."))
     return redirect("tracker:patient_detail", slug=clinic.slug, pk=pk)
 
 
@@ -257,9 +268,6 @@ def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "clinic": clinic,
             "rows": rows,
-            "typical": [
-                (row.week, round((1 - engine.expected_band(row.week)[1]) * 100)) for row in rows
-            ],
             "levels": [
                 (level, content.STAFF_LEVEL_LABELS[level], count)
                 for level, count in queries.level_counts(clinic=clinic).items()

@@ -77,13 +77,6 @@ def _open_episode(patient: Patient) -> Episode | None:
     return patient.episodes.filter(closed_at__isnull=True).first()
 
 
-def _fresh(episode: Episode, today: dt.date) -> Episode:
-    """The date alone can change a level: reassess a snapshot made before today."""
-    if episode.assessed_on != today:
-        services.episode_reassess(episode=episode, today=today)
-    return episode
-
-
 @require_GET
 @login_required
 def patient_home(request: HttpRequest) -> HttpResponse:
@@ -97,7 +90,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
         )
     if episode.intake_done_at is None:
         return redirect("tracker:intake")
-    _fresh(episode, today)
+    services.episode_refresh(episode=episode, today=today)
     recent = {
         entry.day: entry for entry in episode.entries.filter(day__gte=today - dt.timedelta(days=7))
     }
@@ -123,7 +116,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     """The first visit: onset date, red-flag checklist, risk factors, what the app is."""
     patient = patient_for_self(request)
     episode = _open_episode(patient)
-    if episode is None:
+    if episode is None or episode.intake_done_at is not None:  # once per episode
         return redirect("tracker:patient_home")
     form = IntakeForm(request.POST or None, initial={"onset": episode.onset})
     if form.is_valid():
@@ -361,8 +354,12 @@ def episode_close(request: HttpRequest) -> HttpResponse:
     if episode is None:
         return redirect("tracker:patient_home")
     if request.method == "POST":
-        services.episode_close(episode=episode)
-        messages.success(request, _("Fijn dat het beter gaat! Uw dagboek is afgesloten."))
+        try:
+            services.episode_close(episode=episode, by_patient=True)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Fijn dat het beter gaat! Uw dagboek is afgesloten."))
         return redirect("tracker:patient_home")
     return render(request, "tracker/episode_close.html", {"episode": episode})
 

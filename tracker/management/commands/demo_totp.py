@@ -15,8 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("username")
 
     def handle(self, *args, username, **options):
-        if not settings.DEBUG:
-            raise CommandError("demo_totp only runs with DEBUG on.")
+        if not settings.DEMO_DATA:
+            raise CommandError("demo_totp only runs in development (DEBUG on or DEMO_DATA=true).")
         if not username.startswith("demo-"):
             raise CommandError("demo_totp only gives codes for demo accounts.")
         device = TOTPDevice.objects.filter(user__username=username, confirmed=True).first()

@@ -37,6 +37,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, patients, clinic, days, password, seed, **options):
+        if not settings.DEMO_DATA:
+            raise CommandError(
+                "seed_demo makes accounts with a public password: it only runs in development "
+                "(DEBUG on) or with DEMO_DATA=true."
+            )
         if patients < 0:
             raise CommandError(f"--patients must be 0 or more, not {patients}.")
         if days < 1:
