@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from tracker import services
 from tracker.audit import log_access
+from tracker.forms import AdminLoginForm
 from tracker.models import (
     AccessLog,
     Clinic,
@@ -150,6 +152,16 @@ class PatientAdmin(AccessLoggedAdmin):
     def log_patient(self, obj):
         return obj
 
+    def delete_model(self, request, obj):
+        """Deleting a patient removes their account too, as the patient's own
+        'delete my account' does: no login or name is left behind."""
+        self._log(request, obj, "delete", AccessLog.Action.DELETE)
+        services.patient_delete(patient=obj)
+
+    def delete_queryset(self, request, queryset):
+        for patient in queryset.select_related("user"):
+            self.delete_model(request, patient)
+
     list_display = ("__str__", "clinic", "physio", "open_episode_onset", "language")
     list_filter = ("clinic", "language")
     search_fields = ("user__username", "user__first_name", "user__last_name", "user__email")
@@ -182,6 +194,23 @@ class EpisodeAdmin(AccessLoggedAdmin):
         return obj.patient
 
     list_display = ("patient", "patient_clinic", "onset", "opened_at", "closed_at", "outcome")
+    # The stored assessment follows from the diary: shown, never typed.
+    readonly_fields = (
+        "level",
+        "reasons",
+        "baseline",
+        "mean_7d",
+        "rules_version",
+        "assessed_on",
+        "triage_rank",
+        "red_flag_at",
+        "first_improved_on",
+        "first_recovered_on",
+        "alert_raised_at",
+        "alert_acknowledged_at",
+        "alert_acknowledged_by",
+        "data_changed_at",
+    )
     list_filter = ("patient__clinic", "outcome", ("closed_at", admin.EmptyFieldListFilter))
     search_fields = (
         "patient__user__username",
@@ -197,6 +226,10 @@ class EpisodeAdmin(AccessLoggedAdmin):
     def patient_clinic(self, episode: Episode):
         return episode.patient.clinic
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # red-flag reports
+        services.episode_corrected(episode=form.instance)
+
 
 @admin.register(DailyEntry)
 class DailyEntryAdmin(AccessLoggedAdmin):
@@ -206,6 +239,21 @@ class DailyEntryAdmin(AccessLoggedAdmin):
         return obj.episode.patient
 
     list_display = ("episode", "day", "pain", "function", "bed_rest")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.episode_corrected(episode=obj.episode)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.episode_corrected(episode=obj.episode)
+
+    def delete_queryset(self, request, queryset):
+        episodes = {entry.episode for entry in queryset.select_related("episode")}
+        super().delete_queryset(request, queryset)
+        for episode in episodes:
+            services.episode_corrected(episode=episode)
+
     list_filter = ("episode__patient__clinic",)
     search_fields = ("episode__patient__user__username", "episode__patient__user__last_name")
     raw_id_fields = ("episode",)
@@ -255,3 +303,6 @@ class AccessLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+admin.site.login_form = AdminLoginForm

@@ -10,6 +10,7 @@ import datetime as dt
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -62,15 +63,28 @@ def _yes_no_field(label) -> forms.TypedChoiceField:
     )
 
 
-class LoginForm(AuthenticationForm):
-    """Django's login form, with the username's length checked before anyone
-    looks it up: Django sets that maximum on the widget only, and the lockout
-    log (django-axes) refuses a username over 255 characters on PostgreSQL."""
+class UsernameChecks:
+    """For a login form: the username's length is checked before anyone looks it
+    up (Django sets that maximum on the widget only, and the lockout log refuses
+    a username over 255 characters on PostgreSQL), and an email address (an
+    invited patient's username, stored in lower case) is matched in any case."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length))
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        return username.lower() if "@" in username else username
+
+
+class LoginForm(UsernameChecks, AuthenticationForm):
+    """The login page's form."""
+
+
+class AdminLoginForm(UsernameChecks, AdminAuthenticationForm):
+    """The Django admin's own login page, with the same checks."""
 
 
 class CheckinForm(forms.Form):

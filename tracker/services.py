@@ -446,6 +446,15 @@ def episode_open(*, patient: Patient, onset: dt.date, today: dt.date | None = No
     return episode
 
 
+def episode_corrected(*, episode: Episode) -> None:
+    """Entries or red flags were changed outside the patient's pages (in the
+    admin): mark the data changed and reassess, under the episode's lock."""
+    with transaction.atomic():
+        _lock(episode)
+        _episode_touch(episode)
+        episode_reassess(episode=episode)
+
+
 def _lock(episode: Episode) -> None:
     """Serialise the writers of one episode: lock its row (PostgreSQL; on SQLite
     the IMMEDIATE transaction already holds the write lock) and read its stored
