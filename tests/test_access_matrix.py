@@ -450,6 +450,12 @@ SITE = {
         kwargs=patient_a_at_clinic_a,
         missing=patient_missing,
     ),
+    "tracker:invitation_resend": Entry(
+        get=everyone(NOT_ALLOWED),
+        post=clinic_a_staff(redirect(patient_a_detail)),
+        kwargs=patient_a_at_clinic_a,
+        missing=patient_missing,
+    ),
     "tracker:staff_episode_close": Entry(
         get=everyone(NOT_ALLOWED),
         post=clinic_a_staff(redirect(patient_a_detail)),

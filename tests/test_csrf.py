@@ -234,6 +234,7 @@ SITE_POSTS = {
     "tracker:invite_patient": Post("physio_a", invitation_data, True),
     "tracker:alert_acknowledge": Post("physio_a", lambda t: shown_alert(t.world.patient_a), True),
     "tracker:staff_episode_close": Post("physio_a", lambda t: {"outcome": "improved"}, True),
+    "tracker:invitation_resend": Post("physio_a"),
 }
 
 

@@ -2,8 +2,10 @@
 
 import datetime as dt
 import re
+import smtplib
 
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -143,3 +145,38 @@ def test_an_admin_invites_into_any_clinic(world):
 def test_patients_and_visitors_cannot_invite(world, client):
     assert client_for(world.patient_a.user).get(invite_url(world.clinic_a)).status_code == 403
     assert client.get(invite_url(world.clinic_a))["Location"].startswith(reverse("login"))
+
+
+class RefusingBackend(BaseEmailBackend):
+    """A mail server that refuses every message."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPRecipientsRefused({})
+
+
+def test_a_refused_invitation_email_keeps_the_account_and_can_be_sent_again(world, settings):
+    settings.EMAIL_BACKEND = "tests.test_invitation.RefusingBackend"
+    response = client_for(world.physio_a).post(
+        invite_url(world.clinic_a), invitation(world.clinic_a), follow=True
+    )
+    assert "de e-mail kon niet worden verstuurd" in response.content.decode()
+    patient = Patient.objects.get(user__last_name="de Vries")
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    url = reverse("tracker:invitation_resend", args=[world.clinic_a.slug, patient.pk])
+    detail = client_for(world.physio_a).get(
+        reverse("tracker:patient_detail", args=[world.clinic_a.slug, patient.pk])
+    )
+    assert url in detail.content.decode()
+    response = client_for(world.physio_a).post(url, follow=True)
+    assert "opnieuw gemaild" in response.content.decode()
+    assert mail.outbox[-1].to == ["anna.devries@example.org"]
+    assert "/welkom/" in mail.outbox[-1].body
+
+
+def test_no_new_link_once_a_password_was_chosen(world):
+    url = reverse("tracker:invitation_resend", args=[world.clinic_a.slug, world.patient_a.pk])
+    response = client_for(world.physio_a).post(url, follow=True)
+    assert "al een wachtwoord gekozen" in response.content.decode()
+    assert not mail.outbox
+    assert client_for(world.physio_b).post(url).status_code == 404

@@ -493,8 +493,8 @@ def patient_invite(
     language: str,
     physio: User | None = None,
 ) -> Patient:
-    """Create the patient's account (no password yet) and their first episode,
-    then email them a one-time link to choose a password."""
+    """Create the patient's account (no password yet) and their first episode.
+    The view then emails the one-time link (`invitation_send`)."""
     with transaction.atomic():
         user = User.objects.create_user(
             username=email, email=email, first_name=first_name, last_name=last_name
@@ -508,7 +508,6 @@ def patient_invite(
         )
         episode = Episode.objects.create(patient=patient, onset=onset)
         episode_reassess(episode=episode)
-    invitation_send(patient=patient)
     return patient
 
 
@@ -540,8 +539,9 @@ def invitation_link(*, user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def invitation_send(*, patient: Patient) -> None:
-    """Email the invitation in the patient's language."""
+def invitation_send(*, patient: Patient) -> bool:
+    """Email the invitation in the patient's language. False when the mail
+    server refused it: the account exists, and staff can send it again."""
     link = invitation_link(user=patient.user)
     with translation.override(patient.language):
         subject = _("Uw uitnodiging voor Herstelpad van %(clinic)s") % {
@@ -551,7 +551,12 @@ def invitation_send(*, patient: Patient) -> None:
             "tracker/email/invitation.txt",
             {"patient": patient, "link": link, "days": settings.PASSWORD_RESET_TIMEOUT // 86400},
         )
-    send_mail(subject, body, None, [patient.user.email])
+    try:
+        send_mail(subject, body, None, [patient.user.email])
+    except (OSError, smtplib.SMTPException):
+        logger.warning("invitation to patient %s could not be sent", patient.pk, exc_info=True)
+        return False
+    return True
 
 
 def reminders_send(*, today: dt.date | None = None) -> int:

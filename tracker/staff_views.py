@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import content, engine
@@ -288,6 +289,41 @@ def clinic_outcomes_chart(request: HttpRequest, slug: str) -> HttpResponse:
     return HttpResponse(png, content_type="image/png")
 
 
+NOT_SENT = gettext_noop(
+    "Het account is aangemaakt, maar de e-mail kon niet worden verstuurd. Stuur de "
+    "uitnodiging opnieuw vanaf de pagina van de patiënt."
+)
+
+
+@require_POST
+@login_required
+def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A new one-time link, for a patient who has not chosen a password yet
+    (the link expired, the email went astray)."""
+    clinic = clinic_for_staff(request, slug)
+    patient = patient_for_staff(request, clinic=clinic, pk=pk)
+    if patient.user.has_usable_password():
+        messages.info(request, _("Deze patiënt heeft al een wachtwoord gekozen."))
+    elif services.invitation_send(patient=patient):
+        log_access(
+            request,
+            event="patient.invite",
+            action=AccessLog.Action.UPDATE,
+            patients=[patient],
+            object_type="patient",
+            object_id=patient.pk,
+        )
+        messages.success(
+            request,
+            _("De uitnodiging is opnieuw gemaild naar %(email)s.") % {"email": patient.user.email},
+        )
+    else:
+        messages.warning(
+            request, _("De e-mail kon niet worden verstuurd. Probeer het later opnieuw.")
+        )
+    return redirect("tracker:patient_detail", slug=clinic.slug, pk=patient.pk)
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def invite_patient(request: HttpRequest, slug: str) -> HttpResponse:
@@ -328,6 +364,9 @@ def invite_patient(request: HttpRequest, slug: str) -> HttpResponse:
             object_type="patient",
             object_id=patient.pk,
         )
-        messages.success(request, done)
+        if services.invitation_send(patient=patient):
+            messages.success(request, done)
+        else:
+            messages.warning(request, _(NOT_SENT))
         return redirect("tracker:clinic_dashboard", slug=data["clinic"].slug)
     return render(request, "tracker/invite.html", {"form": form, "clinic": clinic})

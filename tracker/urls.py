@@ -46,6 +46,11 @@ urlpatterns = [
         name="alert_acknowledge",
     ),
     path(
+        "clinic/<slug:slug>/patients/<int:pk>/invite-again/",
+        staff_views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
         "clinic/<slug:slug>/patients/<int:pk>/close/",
         staff_views.episode_close,
         name="staff_episode_close",
