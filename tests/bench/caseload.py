@@ -45,6 +45,10 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tracker import middleware
     from tracker.models import Patient, User
 
     call_command("migrate", verbosity=0)
@@ -59,7 +63,13 @@ def main() -> None:
     seeded = time.perf_counter() - started
 
     client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(User.objects.get(username="demo-physio-tilburg"))
+    physio = User.objects.get(username="demo-physio-tilburg")
+    client.force_login(physio)
+    # As after the login page and the two-factor step (seed_demo gave the device).
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=physio).persistent_id
+    session[middleware.ROLE_KEY] = "physio"
+    session.save()
     middle = Patient.objects.filter(clinic__slug="tilburg").order_by("pk")[args.patients // 2]
     pages = {
         "dashboard, first page": reverse("tracker:clinic_dashboard", args=["tilburg"]),
