@@ -103,7 +103,7 @@ def test_an_invited_patient_chooses_a_password_answers_the_first_visit_and_check
 ):
     use_language_cookie(context, live_server, lang)
     clinic = make_clinic("de-rugzak", name="Praktijk De Rugzak", city="Tilburg")
-    services.patient_invite(
+    invited = services.patient_invite(
         clinic=clinic,
         first_name="Sanne",
         last_name="de Vries",
@@ -113,6 +113,7 @@ def test_an_invited_patient_chooses_a_password_answers_the_first_visit_and_check
         language=lang,
         physio=make_physio(clinic, username="physio-rugzak"),
     )
+    assert services.invitation_send(patient=invited)
     (invitation,) = mailoutbox
     link = re.search(r"https?://\S+/welkom/\S+", invitation.body).group()
 
