@@ -34,6 +34,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    return make_world()
+
+
+def make_world() -> World:
+    """The personas, for a fixture of any scope."""
     clinic_a = make_clinic("clinic-a", name="Praktijk A", phone="013-1111111")
     clinic_b = make_clinic("clinic-b", name="Praktijk B", phone="013-2222222")
     physio_a = make_physio(clinic_a, username="physio-a")

@@ -47,8 +47,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import World, client_for
-from tests.factories import make_admin, make_clinic, make_entry, make_patient, make_physio
+from tests.conftest import World, client_for, make_world
+from tests.factories import make_entry, make_patient
 from tracker import services
 from tracker.invitations import invitation_tokens
 from tracker.models import (
@@ -108,25 +108,6 @@ class Things:
             "physio_b": w.physio_b,
             "admin": w.admin,
         }[persona]
-
-
-def make_world() -> World:
-    """The personas of conftest's `world`, made the same way."""
-    clinic_a = make_clinic("clinic-a", name="Praktijk A", phone="013-1111111")
-    clinic_b = make_clinic("clinic-b", name="Praktijk B", phone="013-2222222")
-    physio_a = make_physio(clinic_a, username="physio-a")
-    physio_b = make_physio(clinic_b, username="physio-b")
-    onset = timezone.localdate() - dt.timedelta(days=10)
-    return World(
-        clinic_a=clinic_a,
-        clinic_b=clinic_b,
-        physio_a=physio_a,
-        physio_b=physio_b,
-        admin=make_admin(),
-        patient_a=make_patient(clinic_a, username="patient-a", physio=physio_a, onset=onset),
-        patient_b=make_patient(clinic_a, username="patient-b", physio=physio_a, onset=onset),
-        patient_other_clinic=make_patient(clinic_b, username="patient-c", onset=onset),
-    )
 
 
 def make_things() -> Things:
