@@ -175,41 +175,56 @@ class CheckinForm(forms.Form):
         return day
 
 
-class RedFlagForm(forms.Form):
+def _buttons(names) -> list[Field]:
+    return [Field(name, template="tracker/fields/buttons.html") for name in names]
+
+
+class RedFlagQuestions:
+    """The seven red-flag questions as yes/no fields `red_flag_<code>`."""
+
+    def add_red_flag_fields(self) -> list[str]:
+        for code, question in content.RED_FLAG_QUESTIONS.items():
+            self.fields[f"red_flag_{code}"] = _yes_no_field(question)
+        return [f"red_flag_{code}" for code in engine.RED_FLAGS]
+
+    def red_flags(self) -> list[str]:
+        """The codes answered yes."""
+        return [code for code in engine.RED_FLAGS if self.cleaned_data.get(f"red_flag_{code}")]
+
+
+class RiskFactorStatements:
+    """The five risk-factor statements as yes/no fields `risk_<code>`."""
+
+    def add_risk_factor_fields(self) -> list[str]:
+        for code, statement in RiskFactor.choices:
+            self.fields[f"risk_{code}"] = _yes_no_field(statement)
+        return [f"risk_{code}" for code in RiskFactor.values]
+
+    def risk_factors(self) -> dict[str, bool]:
+        return {code: self.cleaned_data[f"risk_{code}"] for code in RiskFactor.values}
+
+
+class RedFlagForm(RedFlagQuestions, forms.Form):
     """The red-flag checklist: each question answered yes or no."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for code, question in content.RED_FLAG_QUESTIONS.items():
-            self.fields[f"red_flag_{code}"] = _yes_no_field(question)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *[Field(name, template="tracker/fields/buttons.html") for name in self.fields]
-        )
-
-    def reported(self) -> list[str]:
-        return [code for code in engine.RED_FLAGS if self.cleaned_data.get(f"red_flag_{code}")]
+        self.helper.layout = Layout(*_buttons(self.add_red_flag_fields()))
 
 
-class RiskFactorForm(forms.Form):
+class RiskFactorForm(RiskFactorStatements, forms.Form):
     """The five risk-factor statements, each answered yes or no."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for code, statement in RiskFactor.choices:
-            self.fields[f"risk_{code}"] = _yes_no_field(statement)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(
-            *[Field(name, template="tracker/fields/buttons.html") for name in self.fields]
-        )
-
-    def answers(self) -> dict[str, bool]:
-        return {code: self.cleaned_data[f"risk_{code}"] for code in RiskFactor.values}
+        self.helper.layout = Layout(*_buttons(self.add_risk_factor_fields()))
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(RedFlagQuestions, RiskFactorStatements, forms.Form):
     """The first visit: the onset date, the red flags and the risk factors."""
 
     onset = forms.DateField(
@@ -225,38 +240,19 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         self.fields["onset"].widget.attrs["max"] = self.today.isoformat()
-        for code, question in content.RED_FLAG_QUESTIONS.items():
-            self.fields[f"red_flag_{code}"] = _yes_no_field(question)
-        for code, statement in RiskFactor.choices:
-            self.fields[f"risk_{code}"] = _yes_no_field(statement)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
             Fieldset(_("Het begin"), "onset"),
             Fieldset(
                 _("Heeft u op dit moment een van deze klachten?"),
-                *[
-                    Field(f"red_flag_{code}", template="tracker/fields/buttons.html")
-                    for code in engine.RED_FLAGS
-                ],
+                *_buttons(self.add_red_flag_fields()),
             ),
-            Fieldset(
-                _("Wat past bij u?"),
-                *[
-                    Field(f"risk_{code}", template="tracker/fields/buttons.html")
-                    for code in RiskFactor.values
-                ],
-            ),
+            Fieldset(_("Wat past bij u?"), *_buttons(self.add_risk_factor_fields())),
         )
 
     def clean_onset(self) -> dt.date:
         return check_onset(self.cleaned_data["onset"], today=self.today)
-
-    def red_flags(self) -> list[str]:
-        return [code for code in engine.RED_FLAGS if self.cleaned_data.get(f"red_flag_{code}")]
-
-    def risk_factors(self) -> dict[str, bool]:
-        return {code: self.cleaned_data[f"risk_{code}"] for code in RiskFactor.values}
 
 
 class InvitationForm(forms.Form):

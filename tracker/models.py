@@ -17,24 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
-    """A login: an admin (is_staff), a physiotherapist (has memberships) or a patient."""
+    """A login: an admin (is_staff), a physiotherapist (has memberships) or a
+    patient; `tracker.access.role_of` tells which."""
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
-
-    @property
-    def is_admin(self) -> bool:
-        return self.is_active and self.is_staff
-
-    @property
-    def is_physio(self) -> bool:
-        return self.is_active and self.memberships.exists()
-
-    @property
-    def is_patient(self) -> bool:
-        return self.is_active and hasattr(self, "patient")
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username

@@ -38,7 +38,7 @@ from tracker.forms import (
     SettingsForm,
 )
 from tracker.invitations import invitation_tokens
-from tracker.models import AccessLog, Clinic, Episode, Patient, RiskFactorAnswer
+from tracker.models import AccessLog, Clinic, Patient, RiskFactorAnswer
 
 
 class LoginView(auth_views.LoginView):
@@ -73,15 +73,11 @@ def home(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied
 
 
-def _open_episode(patient: Patient) -> Episode | None:
-    return patient.episodes.filter(closed_at__isnull=True).first()
-
-
 @require_GET
 @login_required
 def patient_home(request: HttpRequest) -> HttpResponse:
     patient = patient_for_self(request)
-    episode = _open_episode(patient)
+    episode = patient.open_episode()
     today = timezone.localdate()
     if episode is None:
         closed = patient.episodes.order_by("-closed_at")[:5]
@@ -115,7 +111,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
 def intake(request: HttpRequest) -> HttpResponse:
     """The first visit: onset date, red-flag checklist, risk factors, what the app is."""
     patient = patient_for_self(request)
-    episode = _open_episode(patient)
+    episode = patient.open_episode()
     if episode is None or episode.intake_done_at is not None:  # once per episode
         return redirect("tracker:patient_home")
     form = IntakeForm(request.POST or None, initial={"onset": episode.onset})
@@ -143,7 +139,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 def checkin(request: HttpRequest) -> HttpResponse:
     """The daily check-in. Saving a day again replaces that day's entry."""
     patient = patient_for_self(request)
-    episode = _open_episode(patient)
+    episode = patient.open_episode()
     if episode is None or episode.intake_done_at is None:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
@@ -207,12 +203,12 @@ def _add_errors(form, error: ValidationError) -> None:
 def red_flags(request: HttpRequest) -> HttpResponse:
     """'Something changed?': the red-flag checklist, open at any time."""
     patient = patient_for_self(request)
-    episode = _open_episode(patient)
+    episode = patient.open_episode()
     if episode is None:
         return redirect("tracker:patient_home")
     form = RedFlagForm(request.POST or None)
     if form.is_valid():
-        reported = form.reported()
+        reported = form.red_flags()
         services.red_flags_report(episode=episode, codes=reported)
         if not reported:
             messages.info(request, _("Fijn. U gaf geen alarmsignalen aan."))
@@ -234,14 +230,14 @@ def red_flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def risk_factors(request: HttpRequest) -> HttpResponse:
     """The risk-factor statements again, once, when the diary shows no improvement."""
     patient = patient_for_self(request)
-    episode = _open_episode(patient)
+    episode = patient.open_episode()
     if episode is None or not services.risk_factors_due(episode=episode):
         return redirect("tracker:patient_home")
     form = RiskFactorForm(request.POST or None)
     if form.is_valid():
         services.risk_factors_save(
             episode=episode,
-            answers=form.answers(),
+            answers=form.risk_factors(),
             occasion=RiskFactorAnswer.Occasion.NOT_IMPROVING,
         )
         return redirect("tracker:risk_factor_answers")
@@ -253,7 +249,7 @@ def risk_factors(request: HttpRequest) -> HttpResponse:
 def risk_factor_answers(request: HttpRequest) -> HttpResponse:
     """What the patient answered last time, with the education text for each 'yes'."""
     patient = patient_for_self(request)
-    episode = _open_episode(patient)
+    episode = patient.open_episode()
     if episode is None:
         return redirect("tracker:patient_home")
     answers = list(episode.risk_factors.all())
@@ -278,7 +274,7 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     """The course against the typical course: chart, words and a table."""
     patient = patient_for_self(request)
-    episode = _open_episode(patient) or patient.episodes.order_by("-opened_at").first()
+    episode = patient.open_episode() or patient.episodes.order_by("-opened_at").first()
     if episode is None:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
@@ -350,7 +346,7 @@ def export_data(request: HttpRequest, fmt: str) -> HttpResponse:
 def episode_close(request: HttpRequest) -> HttpResponse:
     """'My back has recovered': the patient closes the episode."""
     patient = patient_for_self(request)
-    episode = _open_episode(patient)
+    episode = patient.open_episode()
     if episode is None:
         return redirect("tracker:patient_home")
     if request.method == "POST":
@@ -369,7 +365,7 @@ def episode_close(request: HttpRequest) -> HttpResponse:
 def episode_new(request: HttpRequest) -> HttpResponse:
     """The pain came back: start a new episode."""
     patient = patient_for_self(request)
-    if _open_episode(patient) is not None:
+    if patient.open_episode() is not None:
         return redirect("tracker:patient_home")
     form = NewEpisodeForm(request.POST or None, initial={"onset": timezone.localdate()})
     if form.is_valid():
