@@ -6,11 +6,13 @@ import os
 import struct
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone, translation
 
 from advice import engine
@@ -24,9 +26,12 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(autouse=True)
 def empty_cache():
+    """No cached PNGs and no kept frames: every test draws from scratch."""
     cache.clear()
+    charts._frames.clear()
     yield
     cache.clear()
+    charts._frames.clear()
 
 
 @pytest.fixture
@@ -108,6 +113,68 @@ def test_the_same_data_gives_the_same_png_bytes(episode):
 
     assert first == second
     assert b"Software" not in first
+
+
+def other_episode(diary_days: int, *, pain_offset: int) -> Episode:
+    other = make_patient(make_clinic(), onset=ONSET).episodes.get()
+    DailyEntry.objects.bulk_create(
+        DailyEntry(
+            episode=other,
+            day=ONSET + dt.timedelta(days=n),
+            pain=min(10, 3 + pain_offset + n % 3),
+            function="yes",
+            active_minutes=30 + n,
+        )
+        for n in range(diary_days)
+    )
+    return other
+
+
+def test_a_chart_on_a_kept_frame_shows_nothing_of_the_chart_drawn_before(episode):
+    today = add_diary(episode, 20)
+    other = other_episode(20, pain_offset=4)
+    first = charts.progress_chart_png(episode=episode, today=today)
+
+    on_kept_frame = charts.progress_chart_png(episode=other, today=today)
+    charts._frames.clear()
+    on_new_frame = charts.progress_chart_png(episode=other, today=today)
+
+    assert len(charts._frames) == 1  # the two episodes share one layout
+    assert on_kept_frame == on_new_frame
+    assert on_kept_frame != first
+
+
+@pytest.mark.django_db(transaction=True)  # the threads' connections see the diaries
+def test_charts_drawn_at_the_same_time_in_threads_are_each_their_own(episode):
+    today = add_diary(episode, 20)
+    episodes = [episode] + [other_episode(20, pain_offset=n) for n in range(3)]
+    alone = [charts.progress_chart_png(episode=e, today=today) for e in episodes]
+    charts._frames.clear()
+
+    def draw(e: Episode) -> bytes:
+        try:
+            return charts.progress_chart_png(episode=e, today=today)
+        finally:
+            connection.close()
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often, inside a draw
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            together = list(pool.map(draw, episodes * 10))
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert together == alone * 10
+
+
+def test_the_process_keeps_a_bounded_number_of_frames(episode):
+    add_diary(episode, 20)
+    # Beyond 6 weeks the x-axis grows with every day: a new layout a day.
+    for n in range(charts._FRAMES_KEPT + 5):
+        charts.progress_chart_png(episode=episode, today=ONSET + dt.timedelta(weeks=7, days=n))
+
+    assert len(charts._frames) == charts._FRAMES_KEPT
 
 
 def test_entries_after_today_are_left_out(episode):

@@ -4,9 +4,10 @@ The chart shows the diary against the typical course of RULES.md ("Expected
 recovery band"): the band comes from ``advice.engine`` and is scaled to the
 patient's own baseline, so it starts where the patient started. It is drawn with
 matplotlib's object-oriented API on the Agg canvas (no pyplot: pyplot keeps global
-state and is not thread-safe). matplotlib is imported only inside
-:func:`progress_chart_png`, because importing it costs about half a second;
-:func:`progress_chart` caches the PNG, so most requests never draw.
+state and is not thread-safe). matplotlib is imported only when a chart is
+drawn, because importing it costs about half a second. :func:`progress_chart`
+caches the PNG, so most requests never draw; a draw paints only the diary on a
+picture of the axes kept from an earlier chart of the same layout.
 
 Every label goes through gettext: Dutch source strings, English translation.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
+import threading
 from collections import Counter
 from dataclasses import dataclass
 
@@ -54,11 +56,22 @@ _BAND_LINE = "#00694D"
 _MARKER_LINE = "#777777"
 _MINUTES_BAR = "#c9c9c9"
 _MUTED = "#666666"
+# The active-minutes axis runs to the first of these at or above the day with the
+# most minutes (so that charts share frames; the database allows up to 1440).
+_MINUTES_SCALES = (60, 90, 120, 150, 180, 210, 240, 360, 480, 720, 1080, 1440)
+_PNG_COMPRESSION = 3  # zlib level: about as small as the default 6, drawn faster
+_FRAMES_KEPT = 16  # frames kept per process (about 5 MB each); the least recently used go
 _FUNCTION_STYLE = {  # answer: (row, marker, colour)
     Function.YES: (2, "o", "#009E73"),
     Function.PARTLY: (1, "D", "#E69F00"),
     Function.NO: (0, "X", "#D55E00"),
 }
+
+
+# The frames of this process by layout, oldest use first. matplotlib is not
+# thread-safe, so a chart is drawn under the lock.
+_frames: dict[_Layout, _Frame] = {}
+_frames_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -96,19 +109,53 @@ def progress_chart(*, episode: Episode, today: dt.date) -> bytes:
 
 
 def progress_chart_png(*, episode: Episode, today: dt.date) -> bytes:
-    """Draw the progress chart of one episode as of ``today`` (one query)."""
-    # Imported here, not at module level: importing matplotlib takes ~0.5 s.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.collections import PolyCollection
-    from matplotlib.figure import Figure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.ticker import MaxNLocator
-    from matplotlib.transforms import offset_copy
+    """Draw the progress chart of one episode as of ``today`` (one query).
 
-    rows = _rows(episode, today)
-    onset = min(episode.onset, today)
+    Everything that does not depend on the diary itself (the axes, their limits,
+    ticks and labels, the legends and the week markers) is drawn once per layout
+    and kept in this process as a picture, a :class:`_Frame`. A chart restores that
+    picture and draws only the diary on it (matplotlib's blitting): about a fifth
+    of the work of drawing the whole figure.
+    """
+    chart = _chart(_rows(episode, today), onset=min(episode.onset, today), today=today)
+    with _frames_lock:
+        frame = _frames.pop(chart.layout, None)
+        if frame is None:
+            frame = _Frame(chart.layout)
+            while len(_frames) >= _FRAMES_KEPT:
+                _frames.pop(next(iter(_frames)))  # the least recently used
+        _frames[chart.layout] = frame
+        return frame.png(chart)
 
+
+@dataclass(frozen=True)
+class _Layout:
+    """What the frame of a chart depends on: charts with equal layouts share a frame."""
+
+    language: str
+    x_min: float
+    x_max: float
+    show_second_marker: bool
+    minutes_top: int  # the top of the active-minutes scale
+    has_rows: bool
+    has_mean: bool
+    has_band: bool
+    has_minutes: bool
+
+
+@dataclass(frozen=True)
+class _Chart:
+    """One chart: its layout and the diary's points, in weeks since onset."""
+
+    layout: _Layout
+    pain: tuple[tuple[float, int], ...]
+    mean: tuple[tuple[float, float], ...]
+    band: tuple[list[float], list[float], list[float], list[float]] | None
+    minutes: tuple[tuple[float, int], ...]
+    answers: dict[str, list[float]]
+
+
+def _chart(rows: list[_Row], *, onset: dt.date, today: dt.date) -> _Chart:
     def weeks(day: dt.date) -> float:
         return (day - onset).days / 7
 
@@ -119,165 +166,251 @@ def progress_chart_png(*, episode: Episode, today: dt.date) -> bytes:
         x_max = max(x_max, _SECOND_MARKER_WEEKS + _MARGIN_WEEKS)
     x_min = min([0.0] + [weeks(row.day) for row in rows]) - 0.3
 
-    fig = Figure(figsize=_SIZE_INCHES, dpi=_DPI, facecolor="white", layout="constrained")
-    FigureCanvasAgg(fig)
-    fig.get_layout_engine().set(w_pad=0.04, h_pad=0.04, hspace=0.02)
-    pain_ax, activity_ax = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (2, 1)})
-
-    # Top panel: pain per day, the 7-day mean and the typical course.
-    pain_ax.set_xlim(x_min, x_max)
-    pain_ax.set_ylim(-0.4, 10.4)
-    pain_ax.set_yticks(range(0, 11, 2))
-    pain_ax.set_ylabel(gettext("Pijn (0–10)"), fontsize=_FONT, color=_INK)
-    pain_ax.grid(axis="y", color=_GRID, linewidth=0.8)
-    pain_ax.set_axisbelow(True)
-
-    handles: list[object] = []
-    labels: list[str] = []
+    band = _band(rows, onset, today, x_max) if rows else None
+    mean: tuple[tuple[float, float], ...] = ()
     if rows:
-        band = _band(rows, onset, today, x_max)
-        if band is not None:
-            xs, faster, typical, slower = band
-            pain_ax.fill_between(xs, faster, slower, color=_BAND_FILL, alpha=0.2, linewidth=0)
-            pain_ax.plot(xs, typical, color=_BAND_LINE, linestyle="--", linewidth=2)
-        pain_ax.scatter(
-            [weeks(row.day) for row in rows],
-            [row.pain for row in rows],
-            s=30,
-            color=_PAIN_DOT,
-            alpha=0.8,
-            linewidths=0,
-            zorder=3,
-        )
         mean_days, means = _rolling_means(rows, today)
-        pain_ax.plot(
-            [weeks(day) for day in mean_days], means, color=_MEAN_LINE, linewidth=3, zorder=4
+        mean = tuple((weeks(day), m) for day, m in zip(mean_days, means, strict=True))
+    minutes = tuple((weeks(row.day), row.active_minutes) for row in rows if row.active_minutes)
+    top = max([m for _, m in minutes], default=0)
+    layout = _Layout(
+        language=translation.get_language() or "-",
+        x_min=x_min,
+        x_max=x_max,
+        show_second_marker=show_second_marker,
+        minutes_top=next(scale for scale in _MINUTES_SCALES if scale >= top),
+        has_rows=bool(rows),
+        has_mean=any(not math.isnan(m) for _, m in mean),
+        has_band=band is not None,
+        has_minutes=bool(minutes),
+    )
+    return _Chart(
+        layout=layout,
+        pain=tuple((weeks(row.day), row.pain) for row in rows),
+        mean=mean,
+        band=band,
+        minutes=minutes,
+        answers={
+            answer: [weeks(row.day) for row in rows if row.function == answer]
+            for answer in _FUNCTION_STYLE
+        },
+    )
+
+
+class _Frame:
+    """The figure of one :class:`_Layout` without the diary, drawn once, and the
+    picture of it that every chart of this layout starts from."""
+
+    def __init__(self, layout: _Layout):
+        # Imported here, not at module level: importing matplotlib takes ~0.5 s.
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        from matplotlib.ticker import MaxNLocator
+        from matplotlib.transforms import offset_copy
+
+        fig = Figure(figsize=_SIZE_INCHES, dpi=_DPI, facecolor="white", layout="constrained")
+        self.canvas = FigureCanvasAgg(fig)
+        fig.get_layout_engine().set(w_pad=0.04, h_pad=0.04, hspace=0.02)
+        pain_ax, activity_ax = fig.subplots(
+            2, 1, sharex=True, gridspec_kw={"height_ratios": (2, 1)}
         )
-        handles.append(Line2D([], [], marker="o", linestyle="", color=_PAIN_DOT, markersize=8))
-        labels.append(gettext("Pijn per dag"))
-        if not all(math.isnan(mean) for mean in means):
-            handles.append(Line2D([], [], color=_MEAN_LINE, linewidth=3))
-            labels.append(gettext("Gemiddelde 7 dagen"))
-        if band is not None:
-            handles.append(
-                (
-                    Patch(facecolor=_BAND_FILL, alpha=0.2, linewidth=0),
-                    Line2D([], [], color=_BAND_LINE, linestyle="--", linewidth=2),
+        minutes_ax = activity_ax.twinx()
+        activity_ax.set_zorder(minutes_ax.get_zorder() + 1)  # answers drawn over the bars
+        activity_ax.patch.set_visible(False)
+        self.pain_ax, self.activity_ax, self.minutes_ax = pain_ax, activity_ax, minutes_ax
+
+        # Top panel: pain per day, the 7-day mean and the typical course.
+        pain_ax.set_xlim(layout.x_min, layout.x_max)
+        pain_ax.set_ylim(-0.4, 10.4)
+        pain_ax.set_yticks(range(0, 11, 2))
+        pain_ax.set_ylabel(gettext("Pijn (0–10)"), fontsize=_FONT, color=_INK)
+        pain_ax.grid(axis="y", color=_GRID, linewidth=0.8)
+        pain_ax.set_axisbelow(True)
+        if layout.has_rows:
+            handles: list[object] = [
+                Line2D([], [], marker="o", linestyle="", color=_PAIN_DOT, markersize=8)
+            ]
+            labels = [gettext("Pijn per dag")]
+            if layout.has_mean:
+                handles.append(Line2D([], [], color=_MEAN_LINE, linewidth=3))
+                labels.append(gettext("Gemiddelde 7 dagen"))
+            if layout.has_band:
+                handles.append(
+                    (
+                        Patch(facecolor=_BAND_FILL, alpha=0.2, linewidth=0),
+                        Line2D([], [], color=_BAND_LINE, linestyle="--", linewidth=2),
+                    )
+                )
+                labels.append(gettext("Gebruikelijk verloop"))
+            pain_ax.legend(
+                handles,
+                labels,
+                loc="lower center",
+                bbox_to_anchor=(0.5, 1.08),
+                ncol=3,
+                frameon=False,
+                fontsize=_FONT,
+                handlelength=1.5,
+                handletextpad=0.4,
+                columnspacing=1.0,
+                borderaxespad=0,
+            )
+        else:
+            pain_ax.text(
+                0.5,
+                0.5,
+                gettext("Nog geen registraties"),
+                transform=pain_ax.transAxes,
+                ha="center",
+                va="center",
+                fontsize=_FONT + 4,
+                color=_INK,
+            )
+
+        # The week markers are drawn with the diary (``animated``, so not in the
+        # frame's picture): over the band, under the points, as they always were.
+        markers = [(_FIRST_MARKER_WEEKS, gettext("6 weken"))]
+        if layout.show_second_marker:
+            markers.append((_SECOND_MARKER_WEEKS, gettext("12 weken")))
+        self.marker_lines = []
+        for position, label in markers:
+            for ax in (pain_ax, activity_ax):
+                line = ax.axvline(
+                    position, color=_MARKER_LINE, linestyle=":", linewidth=1.5, zorder=1.5
+                )
+                line.set_animated(True)
+                self.marker_lines.append(line)
+            pain_ax.annotate(
+                label,
+                xy=(position, 1),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=_FONT_SMALL,
+                color=_INK,
+            )
+
+        # Bottom panel: daily activities (a row, a marker shape and a colour per
+        # answer) over the active minutes (bars on a twin axis).
+        minutes_ax.set_ylim(0, max(60, layout.minutes_top) * 1.05)
+        minutes_ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+        minutes_ax.tick_params(colors=_MUTED)
+        minutes_ax.spines["right"].set_color(_MUTED)
+
+        # Each row is labelled with its answer and its marker: the labels are the legend.
+        row_key = offset_copy(activity_ax.get_yaxis_transform(), fig=fig, x=-8, units="points")
+        for row_y, marker, colour in _FUNCTION_STYLE.values():
+            activity_ax.scatter(
+                [0], [row_y], marker=marker, s=50, color=colour, transform=row_key, clip_on=False
+            )
+        activity_ax.set_title(
+            gettext("Dagelijkse activiteiten gedaan?"),
+            loc="left",
+            fontsize=_FONT_SMALL,
+            color=_INK,
+            pad=4,
+        )
+        if layout.has_minutes:
+            activity_ax.legend(
+                [Patch(facecolor=_MINUTES_BAR, linewidth=0)],
+                [gettext("actieve minuten")],
+                loc="lower right",
+                bbox_to_anchor=(1, 1),
+                frameon=False,
+                fontsize=_FONT_SMALL,
+                handlelength=1.0,
+                handletextpad=0.4,
+                borderaxespad=0,
+                borderpad=0.1,
+            )
+        activity_ax.set_ylim(-0.6, 2.6)
+        activity_ax.set_yticks([style[0] for style in _FUNCTION_STYLE.values()])
+        activity_ax.set_yticklabels([str(answer.label) for answer in _FUNCTION_STYLE])
+        activity_ax.tick_params(axis="y", length=0, pad=17)
+        activity_ax.grid(axis="y", color=_GRID, linewidth=0.8)
+        activity_ax.set_xlabel(
+            gettext("Weken sinds het begin van de rugpijn"), fontsize=_FONT, color=_INK
+        )
+        activity_ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+
+        for ax in (pain_ax, activity_ax, minutes_ax):
+            ax.tick_params(labelsize=_FONT_SMALL, labelcolor=_INK)
+            ax.spines["top"].set_visible(False)
+        pain_ax.spines["right"].set_visible(False)
+        activity_ax.spines["left"].set_visible(False)
+
+        # One full draw lays the figure out (constrained layout) and paints the
+        # frame; after it the layout is fixed and the picture kept.
+        self.canvas.draw()
+        fig.set_layout_engine("none")
+        self.background = self.canvas.copy_from_bbox(fig.bbox)
+
+    def png(self, chart: _Chart) -> bytes:
+        """The frame's picture with ``chart``'s diary drawn on it, as PNG bytes."""
+        from matplotlib.collections import PolyCollection
+        from PIL import Image
+
+        pain_ax, activity_ax, minutes_ax = self.pain_ax, self.activity_ax, self.minutes_ax
+        drawn = []  # this chart's artists, removed again at the end
+        if chart.minutes:
+            # One collection of rectangles instead of ax.bar's one artist per day.
+            half = 0.4 / 7  # bars 0.8 day wide
+            bars = [
+                [(x - half, 0), (x - half, m), (x + half, m), (x + half, 0)]
+                for x, m in chart.minutes
+            ]
+            drawn.append(
+                minutes_ax.add_collection(
+                    PolyCollection(bars, facecolors=_MINUTES_BAR, linewidths=0), autolim=False
                 )
             )
-            labels.append(gettext("Gebruikelijk verloop"))
-        pain_ax.legend(
-            handles,
-            labels,
-            loc="lower center",
-            bbox_to_anchor=(0.5, 1.08),
-            ncol=3,
-            frameon=False,
-            fontsize=_FONT,
-            handlelength=1.5,
-            handletextpad=0.4,
-            columnspacing=1.0,
-            borderaxespad=0,
+        for answer, (row_y, marker, colour) in _FUNCTION_STYLE.items():
+            xs = chart.answers[answer]
+            drawn.append(
+                activity_ax.scatter(
+                    xs,
+                    [row_y] * len(xs),
+                    marker=marker,
+                    s=36,
+                    color=colour,
+                    linewidths=0,
+                    zorder=3,
+                )
+            )
+        if chart.band is not None:
+            xs, faster, typical, slower = chart.band
+            drawn.append(
+                pain_ax.fill_between(xs, faster, slower, color=_BAND_FILL, alpha=0.2, linewidth=0)
+            )
+            drawn.extend(pain_ax.plot(xs, typical, color=_BAND_LINE, linestyle="--", linewidth=2))
+        if chart.pain:
+            xs, pains = zip(*chart.pain, strict=True)
+            drawn.append(
+                pain_ax.scatter(xs, pains, s=30, color=_PAIN_DOT, alpha=0.8, linewidths=0, zorder=3)
+            )
+        if chart.mean:
+            xs, means = zip(*chart.mean, strict=True)
+            drawn.extend(pain_ax.plot(xs, means, color=_MEAN_LINE, linewidth=3, zorder=4))
+        try:
+            self.canvas.restore_region(self.background)
+            for ax in (minutes_ax, activity_ax, pain_ax):
+                artists = [a for a in drawn + self.marker_lines if a.axes is ax]
+                for artist in sorted(artists, key=lambda a: a.get_zorder()):
+                    ax.draw_artist(artist)
+        finally:
+            for artist in drawn:
+                artist.remove()
+        width, height = self.canvas.get_width_height()
+        image = Image.frombuffer(
+            "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
         )
-    else:
-        pain_ax.text(
-            0.5,
-            0.5,
-            gettext("Nog geen registraties"),
-            transform=pain_ax.transAxes,
-            ha="center",
-            va="center",
-            fontsize=_FONT + 4,
-            color=_INK,
-        )
-
-    markers = [(_FIRST_MARKER_WEEKS, gettext("6 weken"))]
-    if show_second_marker:
-        markers.append((_SECOND_MARKER_WEEKS, gettext("12 weken")))
-    for position, label in markers:
-        for ax in (pain_ax, activity_ax):
-            ax.axvline(position, color=_MARKER_LINE, linestyle=":", linewidth=1.5, zorder=1)
-        pain_ax.annotate(
-            label,
-            xy=(position, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 3),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=_FONT_SMALL,
-            color=_INK,
-        )
-
-    # Bottom panel: daily activities (a row, a marker shape and a colour per
-    # answer) over the active minutes (bars on a twin axis).
-    minutes_ax = activity_ax.twinx()
-    activity_ax.set_zorder(minutes_ax.get_zorder() + 1)  # answers drawn over the bars
-    activity_ax.patch.set_visible(False)
-    minutes = [(weeks(row.day), row.active_minutes) for row in rows if row.active_minutes]
-    if minutes:
-        # One collection of rectangles instead of ax.bar's one artist per day: the
-        # same picture, drawn several times faster for a long diary.
-        half = 0.4 / 7  # bars 0.8 day wide
-        bars = [[(x - half, 0), (x - half, m), (x + half, m), (x + half, 0)] for x, m in minutes]
-        minutes_ax.add_collection(
-            PolyCollection(bars, facecolors=_MINUTES_BAR, linewidths=0), autolim=False
-        )
-    top = max([m for _, m in minutes], default=0)
-    minutes_ax.set_ylim(0, max(60, top) * 1.05)
-    minutes_ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-    minutes_ax.tick_params(colors=_MUTED)
-    minutes_ax.spines["right"].set_color(_MUTED)
-
-    # Each row is labelled with its answer and its marker: the labels are the legend.
-    row_key = offset_copy(activity_ax.get_yaxis_transform(), fig=fig, x=-8, units="points")
-    for answer, (row_y, marker, colour) in _FUNCTION_STYLE.items():
-        xs = [weeks(row.day) for row in rows if row.function == answer]
-        activity_ax.scatter(
-            xs, [row_y] * len(xs), marker=marker, s=36, color=colour, linewidths=0, zorder=3
-        )
-        activity_ax.scatter(
-            [0], [row_y], marker=marker, s=50, color=colour, transform=row_key, clip_on=False
-        )
-    activity_ax.set_title(
-        gettext("Dagelijkse activiteiten gedaan?"),
-        loc="left",
-        fontsize=_FONT_SMALL,
-        color=_INK,
-        pad=4,
-    )
-    if minutes:
-        activity_ax.legend(
-            [Patch(facecolor=_MINUTES_BAR, linewidth=0)],
-            [gettext("actieve minuten")],
-            loc="lower right",
-            bbox_to_anchor=(1, 1),
-            frameon=False,
-            fontsize=_FONT_SMALL,
-            handlelength=1.0,
-            handletextpad=0.4,
-            borderaxespad=0,
-            borderpad=0.1,
-        )
-    activity_ax.set_ylim(-0.6, 2.6)
-    activity_ax.set_yticks([style[0] for style in _FUNCTION_STYLE.values()])
-    activity_ax.set_yticklabels([str(answer.label) for answer in _FUNCTION_STYLE])
-    activity_ax.tick_params(axis="y", length=0, pad=17)
-    activity_ax.grid(axis="y", color=_GRID, linewidth=0.8)
-    activity_ax.set_xlabel(
-        gettext("Weken sinds het begin van de rugpijn"), fontsize=_FONT, color=_INK
-    )
-    activity_ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-
-    for ax in (pain_ax, activity_ax, minutes_ax):
-        ax.tick_params(labelsize=_FONT_SMALL, labelcolor=_INK)
-        ax.spines["top"].set_visible(False)
-    pain_ax.spines["right"].set_visible(False)
-    activity_ax.spines["left"].set_visible(False)
-
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI, metadata={"Software": None})
-    return buffer.getvalue()
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="png", compress_level=_PNG_COMPRESSION)
+        return buffer.getvalue()
 
 
 def trend_in_words(*, episode: Episode, today: dt.date) -> str:
