@@ -123,7 +123,7 @@ def other_episode(diary_days: int, *, pain_offset: int) -> Episode:
             day=ONSET + dt.timedelta(days=n),
             pain=min(10, 3 + pain_offset + n % 3),
             function="yes",
-            active_minutes=30 + n,
+            active_minutes=30 + 3 * n,  # another scale of minutes, the same frame
         )
         for n in range(diary_days)
     )
@@ -170,9 +170,9 @@ def test_charts_drawn_at_the_same_time_in_threads_are_each_their_own(episode):
 
 def test_the_process_keeps_a_bounded_number_of_frames(episode):
     add_diary(episode, 20)
-    # Beyond 6 weeks the x-axis grows with every day: a new layout a day.
+    # Beyond 12 weeks the x-axis grows with every week: a new layout a week.
     for n in range(charts._FRAMES_KEPT + 5):
-        charts.progress_chart_png(episode=episode, today=ONSET + dt.timedelta(weeks=7, days=n))
+        charts.progress_chart_png(episode=episode, today=ONSET + dt.timedelta(weeks=13 + n))
 
     assert len(charts._frames) == charts._FRAMES_KEPT
 

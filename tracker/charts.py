@@ -36,7 +36,9 @@ _MIN_M7_ENTRIES = 4  # M7 is valid with at least 4 entries in the window
 _FIRST_MARKER_WEEKS = 6
 _SECOND_MARKER_WEEKS = 12
 _SHOW_SECOND_MARKER_FROM_WEEKS = 10
-_MARGIN_WEEKS = 0.5  # room after the last day (and after the 6-week marker)
+# Room after the last day: the axis ends half a week after the week today is in
+# (and after the 6-week marker), so charts of one week share a frame.
+_MARGIN_WEEKS = 0.5
 
 # Figure: 8 × 5.5 inches at 100 dpi = 800 × 550 px. It is shown at 360–800 px
 # wide, so fonts are large for their size.
@@ -56,9 +58,7 @@ _BAND_LINE = "#00694D"
 _MARKER_LINE = "#777777"
 _MINUTES_BAR = "#c9c9c9"
 _MUTED = "#666666"
-# The active-minutes axis runs to the first of these at or above the day with the
-# most minutes (so that charts share frames; the database allows up to 1440).
-_MINUTES_SCALES = (60, 90, 120, 150, 180, 210, 240, 360, 480, 720, 1080, 1440)
+_MINUTES_MIN_TOP = 60  # the active-minutes axis runs to at least an hour
 _PNG_COMPRESSION = 3  # zlib level: about as small as the default 6, drawn faster
 _FRAMES_KEPT = 16  # frames kept per process (about 5 MB each); the least recently used go
 _FUNCTION_STYLE = {  # answer: (row, marker, colour)
@@ -136,7 +136,7 @@ class _Layout:
     x_min: float
     x_max: float
     show_second_marker: bool
-    minutes_top: int  # the top of the active-minutes scale
+    minutes_digits: int  # the room kept for the active-minutes labels
     has_rows: bool
     has_mean: bool
     has_band: bool
@@ -152,6 +152,7 @@ class _Chart:
     mean: tuple[tuple[float, float], ...]
     band: tuple[list[float], list[float], list[float], list[float]] | None
     minutes: tuple[tuple[float, int], ...]
+    minutes_top: float
     answers: dict[str, list[float]]
 
 
@@ -161,7 +162,7 @@ def _chart(rows: list[_Row], *, onset: dt.date, today: dt.date) -> _Chart:
 
     today_weeks = weeks(today)
     show_second_marker = today_weeks >= _SHOW_SECOND_MARKER_FROM_WEEKS
-    x_max = max(today_weeks, _FIRST_MARKER_WEEKS) + _MARGIN_WEEKS
+    x_max = max(math.ceil(today_weeks), _FIRST_MARKER_WEEKS) + _MARGIN_WEEKS
     if show_second_marker:
         x_max = max(x_max, _SECOND_MARKER_WEEKS + _MARGIN_WEEKS)
     x_min = min([0.0] + [weeks(row.day) for row in rows]) - 0.3
@@ -172,13 +173,13 @@ def _chart(rows: list[_Row], *, onset: dt.date, today: dt.date) -> _Chart:
         mean_days, means = _rolling_means(rows, today)
         mean = tuple((weeks(day), m) for day, m in zip(mean_days, means, strict=True))
     minutes = tuple((weeks(row.day), row.active_minutes) for row in rows if row.active_minutes)
-    top = max([m for _, m in minutes], default=0)
+    minutes_top = max([_MINUTES_MIN_TOP] + [m for _, m in minutes]) * 1.05
     layout = _Layout(
         language=translation.get_language() or "-",
         x_min=x_min,
         x_max=x_max,
         show_second_marker=show_second_marker,
-        minutes_top=next(scale for scale in _MINUTES_SCALES if scale >= top),
+        minutes_digits=len(str(int(minutes_top))),
         has_rows=bool(rows),
         has_mean=any(not math.isnan(m) for _, m in mean),
         has_band=band is not None,
@@ -190,6 +191,7 @@ def _chart(rows: list[_Row], *, onset: dt.date, today: dt.date) -> _Chart:
         mean=mean,
         band=band,
         minutes=minutes,
+        minutes_top=minutes_top,
         answers={
             answer: [weeks(row.day) for row in rows if row.function == answer]
             for answer in _FUNCTION_STYLE
@@ -274,14 +276,14 @@ class _Frame:
         markers = [(_FIRST_MARKER_WEEKS, gettext("6 weken"))]
         if layout.show_second_marker:
             markers.append((_SECOND_MARKER_WEEKS, gettext("12 weken")))
-        self.marker_lines = []
+        self.kept = []  # animated: drawn on every chart, not in the picture
         for position, label in markers:
             for ax in (pain_ax, activity_ax):
                 line = ax.axvline(
                     position, color=_MARKER_LINE, linestyle=":", linewidth=1.5, zorder=1.5
                 )
                 line.set_animated(True)
-                self.marker_lines.append(line)
+                self.kept.append(line)
             pain_ax.annotate(
                 label,
                 xy=(position, 1),
@@ -296,8 +298,12 @@ class _Frame:
 
         # Bottom panel: daily activities (a row, a marker shape and a colour per
         # answer) over the active minutes (bars on a twin axis).
-        minutes_ax.set_ylim(0, max(60, layout.minutes_top) * 1.05)
+        # The scale of the active minutes is the diary's, so its axis is drawn
+        # with the diary; the frame is laid out for labels of as many digits.
+        minutes_ax.set_ylim(0, 10**layout.minutes_digits - 1)
         minutes_ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
+        minutes_ax.yaxis.set_animated(True)
+        self.kept.append(minutes_ax.yaxis)
         minutes_ax.tick_params(colors=_MUTED)
         minutes_ax.spines["right"].set_color(_MUTED)
 
@@ -356,6 +362,7 @@ class _Frame:
 
         pain_ax, activity_ax, minutes_ax = self.pain_ax, self.activity_ax, self.minutes_ax
         drawn = []  # this chart's artists, removed again at the end
+        minutes_ax.set_ylim(0, chart.minutes_top)
         if chart.minutes:
             # One collection of rectangles instead of ax.bar's one artist per day.
             half = 0.4 / 7  # bars 0.8 day wide
@@ -398,7 +405,7 @@ class _Frame:
         try:
             self.canvas.restore_region(self.background)
             for ax in (minutes_ax, activity_ax, pain_ax):
-                artists = [a for a in drawn + self.marker_lines if a.axes is ax]
+                artists = [a for a in drawn + self.kept if a.axes is ax]
                 for artist in sorted(artists, key=lambda a: a.get_zorder()):
                     ax.draw_artist(artist)
         finally:
