@@ -130,14 +130,23 @@ def other_episode(diary_days: int, *, pain_offset: int) -> Episode:
     return other
 
 
-def test_a_chart_on_a_kept_frame_shows_nothing_of_the_chart_drawn_before(episode):
-    today = add_diary(episode, 20)
+@pytest.mark.parametrize(
+    ("first_day", "other_day"),
+    [
+        (ONSET + dt.timedelta(days=19), ONSET + dt.timedelta(days=19)),  # the first six weeks
+        (ONSET + dt.timedelta(weeks=9), ONSET + dt.timedelta(weeks=15)),  # axes drawn each time
+    ],
+)
+def test_a_chart_on_a_kept_frame_shows_nothing_of_the_chart_drawn_before(
+    episode, first_day, other_day
+):
+    add_diary(episode, 20)
     other = other_episode(20, pain_offset=4)
-    first = charts.progress_chart_png(episode=episode, today=today)
+    first = charts.progress_chart_png(episode=episode, today=first_day)
 
-    on_kept_frame = charts.progress_chart_png(episode=other, today=today)
+    on_kept_frame = charts.progress_chart_png(episode=other, today=other_day)
     charts._frames.clear()
-    on_new_frame = charts.progress_chart_png(episode=other, today=today)
+    on_new_frame = charts.progress_chart_png(episode=other, today=other_day)
 
     assert len(charts._frames) == 1  # the two episodes share one layout
     assert on_kept_frame == on_new_frame
@@ -169,12 +178,17 @@ def test_charts_drawn_at_the_same_time_in_threads_are_each_their_own(episode):
 
 
 def test_the_process_keeps_a_bounded_number_of_frames(episode):
-    add_diary(episode, 20)
-    # Beyond 12 weeks the x-axis grows with every week: a new layout a week.
-    for n in range(charts._FRAMES_KEPT + 5):
-        charts.progress_chart_png(episode=episode, today=ONSET + dt.timedelta(weeks=13 + n))
+    today = add_diary(episode, 20)
+    long_after = ONSET + dt.timedelta(weeks=15)  # an x-axis beyond six weeks: another layout
 
-    assert len(charts._frames) == charts._FRAMES_KEPT
+    with mock.patch.object(charts, "_FRAMES_KEPT", 3):
+        for language in ("nl", "en"):
+            with translation.override(language):
+                for day in (today, long_after):
+                    charts.progress_chart_png(episode=episode, today=day)
+
+    assert len(charts._frames) == 3
+    assert [layout.language for layout in charts._frames] == ["nl", "en", "en"]
 
 
 def test_entries_after_today_are_left_out(episode):

@@ -39,6 +39,7 @@ _SHOW_SECOND_MARKER_FROM_WEEKS = 10
 # Room after the last day: the axis ends half a week after the week today is in
 # (and after the 6-week marker), so charts of one week share a frame.
 _MARGIN_WEEKS = 0.5
+_FIRST_WEEKS = (-0.3, _FIRST_MARKER_WEEKS + _MARGIN_WEEKS)  # the x-axis of most charts
 
 # Figure: 8 × 5.5 inches at 100 dpi = 800 × 550 px. It is shown at 360–800 px
 # wide, so fonts are large for their size.
@@ -133,9 +134,7 @@ class _Layout:
     """What the frame of a chart depends on: charts with equal layouts share a frame."""
 
     language: str
-    x_min: float
-    x_max: float
-    show_second_marker: bool
+    x_axis_in_frame: bool  # the first six weeks: the common x-axis is in the picture
     minutes_digits: int  # the room kept for the active-minutes labels
     has_rows: bool
     has_mean: bool
@@ -145,9 +144,12 @@ class _Layout:
 
 @dataclass(frozen=True)
 class _Chart:
-    """One chart: its layout and the diary's points, in weeks since onset."""
+    """One chart: its layout, its x-axis and the diary's points, in weeks since onset."""
 
     layout: _Layout
+    x_min: float
+    x_max: float
+    show_second_marker: bool
     pain: tuple[tuple[float, int], ...]
     mean: tuple[tuple[float, float], ...]
     band: tuple[list[float], list[float], list[float], list[float]] | None
@@ -165,7 +167,7 @@ def _chart(rows: list[_Row], *, onset: dt.date, today: dt.date) -> _Chart:
     x_max = max(math.ceil(today_weeks), _FIRST_MARKER_WEEKS) + _MARGIN_WEEKS
     if show_second_marker:
         x_max = max(x_max, _SECOND_MARKER_WEEKS + _MARGIN_WEEKS)
-    x_min = min([0.0] + [weeks(row.day) for row in rows]) - 0.3
+    x_min = min([0.0] + [weeks(row.day) for row in rows]) + _FIRST_WEEKS[0]
 
     band = _band(rows, onset, today, x_max) if rows else None
     mean: tuple[tuple[float, float], ...] = ()
@@ -176,9 +178,7 @@ def _chart(rows: list[_Row], *, onset: dt.date, today: dt.date) -> _Chart:
     minutes_top = max([_MINUTES_MIN_TOP] + [m for _, m in minutes]) * 1.05
     layout = _Layout(
         language=translation.get_language() or "-",
-        x_min=x_min,
-        x_max=x_max,
-        show_second_marker=show_second_marker,
+        x_axis_in_frame=(x_min, x_max) == _FIRST_WEEKS,
         minutes_digits=len(str(int(minutes_top))),
         has_rows=bool(rows),
         has_mean=any(not math.isnan(m) for _, m in mean),
@@ -187,6 +187,9 @@ def _chart(rows: list[_Row], *, onset: dt.date, today: dt.date) -> _Chart:
     )
     return _Chart(
         layout=layout,
+        x_min=x_min,
+        x_max=x_max,
+        show_second_marker=show_second_marker,
         pain=tuple((weeks(row.day), row.pain) for row in rows),
         mean=mean,
         band=band,
@@ -223,8 +226,22 @@ class _Frame:
         activity_ax.patch.set_visible(False)
         self.pain_ax, self.activity_ax, self.minutes_ax = pain_ax, activity_ax, minutes_ax
 
+        # The week markers are drawn with the diary, and so are the x-axes (weeks
+        # since onset) of a chart longer than six weeks (``animated``: not in the
+        # picture), so that charts of every length share a frame. The frame is laid
+        # out with the first six weeks and the 6-week label.
+        self.layout = layout
+        pain_ax.set_xlim(*_FIRST_WEEKS)
+        self.kept = []  # drawn on every chart
+        if not layout.x_axis_in_frame:
+            self.kept += [pain_ax.xaxis, activity_ax.xaxis]
+            for artist in self.kept:
+                artist.set_animated(True)
+        layout_only = [_annotate_marker(pain_ax, _FIRST_MARKER_WEEKS, gettext("6 weken"))]
+        for artist in layout_only:
+            artist.set_animated(True)  # room for it in the layout, nothing in the picture
+
         # Top panel: pain per day, the 7-day mean and the typical course.
-        pain_ax.set_xlim(layout.x_min, layout.x_max)
         pain_ax.set_ylim(-0.4, 10.4)
         pain_ax.set_yticks(range(0, 11, 2))
         pain_ax.set_ylabel(gettext("Pijn (0–10)"), fontsize=_FONT, color=_INK)
@@ -268,31 +285,6 @@ class _Frame:
                 ha="center",
                 va="center",
                 fontsize=_FONT + 4,
-                color=_INK,
-            )
-
-        # The week markers are drawn with the diary (``animated``, so not in the
-        # frame's picture): over the band, under the points, as they always were.
-        markers = [(_FIRST_MARKER_WEEKS, gettext("6 weken"))]
-        if layout.show_second_marker:
-            markers.append((_SECOND_MARKER_WEEKS, gettext("12 weken")))
-        self.kept = []  # animated: drawn on every chart, not in the picture
-        for position, label in markers:
-            for ax in (pain_ax, activity_ax):
-                line = ax.axvline(
-                    position, color=_MARKER_LINE, linestyle=":", linewidth=1.5, zorder=1.5
-                )
-                line.set_animated(True)
-                self.kept.append(line)
-            pain_ax.annotate(
-                label,
-                xy=(position, 1),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 3),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=_FONT_SMALL,
                 color=_INK,
             )
 
@@ -353,6 +345,8 @@ class _Frame:
         # frame; after it the layout is fixed and the picture kept.
         self.canvas.draw()
         fig.set_layout_engine("none")
+        for artist in layout_only:
+            artist.remove()
         self.background = self.canvas.copy_from_bbox(fig.bbox)
 
     def png(self, chart: _Chart) -> bytes:
@@ -362,7 +356,21 @@ class _Frame:
 
         pain_ax, activity_ax, minutes_ax = self.pain_ax, self.activity_ax, self.minutes_ax
         drawn = []  # this chart's artists, removed again at the end
+        if not self.layout.x_axis_in_frame:
+            pain_ax.set_xlim(chart.x_min, chart.x_max)  # shared by the bottom panel
         minutes_ax.set_ylim(0, chart.minutes_top)
+        # The week markers: over the band, under the points.
+        markers = [(_FIRST_MARKER_WEEKS, gettext("6 weken"))]
+        if chart.show_second_marker:
+            markers.append((_SECOND_MARKER_WEEKS, gettext("12 weken")))
+        for position, label in markers:
+            for ax in (pain_ax, activity_ax):
+                drawn.append(
+                    ax.axvline(
+                        position, color=_MARKER_LINE, linestyle=":", linewidth=1.5, zorder=1.5
+                    )
+                )
+            drawn.append(_annotate_marker(pain_ax, position, label))
         if chart.minutes:
             # One collection of rectangles instead of ax.bar's one artist per day.
             half = 0.4 / 7  # bars 0.8 day wide
@@ -418,6 +426,21 @@ class _Frame:
         buffer = io.BytesIO()
         image.convert("RGB").save(buffer, format="png", compress_level=_PNG_COMPRESSION)
         return buffer.getvalue()
+
+
+def _annotate_marker(ax, position: float, label: str):
+    """The label of a week marker, just above the top panel."""
+    return ax.annotate(
+        label,
+        xy=(position, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, 3),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=_FONT_SMALL,
+        color=_INK,
+    )
 
 
 def trend_in_words(*, episode: Episode, today: dt.date) -> str:
