@@ -119,17 +119,21 @@ def test_without_redis_the_lockout_is_counted_in_the_database_not_in_memory():
     assert result.stdout.strip() == "axes.handlers.database.AxesDatabaseHandler"
 
 
-def test_postgresql_keeps_connections_and_checks_them_before_use():
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        ("postgres://postgres@127.0.0.1:5432/test", "django.db.backends.postgresql"),
+        ("sqlite:///db.sqlite3", "django.db.backends.sqlite3"),  # no new file per request
+    ],
+)
+def test_database_connections_are_kept_and_checked_before_use(url, engine):
     code = (
         "import django; django.setup(); from django.conf import settings as s;"
         "d = s.DATABASES['default']; print(d['ENGINE'], d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
     )
     env = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/test",
-    )
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DATABASE_URL=url)
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
-    assert result.stdout.split() == ["django.db.backends.postgresql", "60", "True"]
+    assert result.stdout.split() == [engine, "60", "True"]
