@@ -1,6 +1,7 @@
 """The daily check-in: quick to fill, strict about days, forgiving on errors."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -110,6 +111,27 @@ def test_bad_input_shows_the_form_again_naming_the_field_and_keeping_what_was_ty
     if "active_minutes" in overrides:
         assert f'value="{overrides["active_minutes"]}"' in page
     assert not DailyEntry.objects.exists()
+
+
+def test_the_wrong_field_is_marked_and_explained_beside_it_and_the_others_kept(patient):
+    data = checkin(active_minutes="veel", work_status="reduced", bed_rest="on")
+
+    page = client_for(patient.user).post(URL, data).content.decode()
+
+    minutes = re.search(r'<input type="number" name="active_minutes"[^>]*>', page).group(0)
+    assert 'class="numberinput form-control is-invalid"' in minutes
+    assert 'aria-invalid="true"' in minutes
+    assert 'aria-describedby="id_active_minutes_error"' in minutes
+    assert re.search(
+        r'<div id="id_active_minutes_error" class="invalid-feedback">.*'
+        r"Vul een heel getal in, bijvoorbeeld 30\.",
+        page,
+    )
+    assert '<option value="reduced" selected>' in page
+    assert re.search(r'<input type="checkbox" name="bed_rest"[^>]*checked', page)
+    assert '<label for="id_work_status" class="form-label requiredField">' in page
+    day = re.search(r'<input type="date" name="day"[^>]*>', page).group(0)
+    assert "is-invalid" not in day and "aria-invalid" not in day
 
 
 def test_a_closed_episode_sends_the_patient_home(patient):

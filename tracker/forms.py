@@ -153,18 +153,7 @@ class CheckinForm(forms.Form):
         self.fields["day"].widget.attrs.update(
             {"max": self.today.isoformat(), "min": (days[-1] if days else self.today).isoformat()}
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field("day"),
-            Field("pain", template="tracker/fields/scale.html"),
-            Field("function", template="tracker/fields/buttons.html"),
-            Field("bed_rest"),
-            Field("painkillers"),
-            Field("active_minutes"),
-            Field("work_status"),
-            Field("note"),
-        )
+        # Rendered by hand in templates/tracker/checkin.html, without crispy-forms.
 
     def clean_day(self) -> dt.date:
         day = self.cleaned_data["day"]
