@@ -668,7 +668,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=60.0, help="measured window, seconds")
     parser.add_argument("--patients", type=int, default=200)
     parser.add_argument("--physios", type=int, default=8, help="one per clinic, at most 8")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="gunicorn sync workers (default: one per core, docs/deploy.md)",
+    )
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument("--grace", type=float, default=30.0, help="seconds after the window")
     parser.add_argument("--seed", type=int, default=SEED)
@@ -863,7 +868,8 @@ def main() -> int:
             f"\n{args.database}{' + Redis' if postgres else ''}, ×{args.rate:g}"
             f"{' (without charts)' if args.without_charts else ''}; gunicorn {args.workers} "
             f"workers × {args.threads} threads; {elapsed:.1f} s from the start to the last "
-            f"answer.\nCompleted {done:,} of {sessions:,} check-in sessions and {rounds_done} of "
+            f"answer.\nCompleted {done:,} of {sessions:,} check-in sessions "
+            f"({done / sessions:.1%}) and {rounds_done} of "
             f"{rounds} caseload rounds; sessions started up to "
             f"{max(p.late for p in [*patients, *physios]):.1f} s behind plan; "
             f"{recorder.refused} virtual users stopped by the cap or the deadline."
