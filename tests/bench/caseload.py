@@ -15,12 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from fresh import setup_django
 
 
 def main() -> None:
@@ -30,15 +27,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="herstelpad-bench-")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -50,7 +39,6 @@ def main() -> None:
     from tracker import middleware
     from tracker.models import Patient, User
 
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     call_command(
         "seed_demo",

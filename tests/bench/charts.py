@@ -24,12 +24,9 @@ import argparse
 import math
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from fresh import setup_django
 
 
 def main() -> None:
@@ -37,15 +34,7 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=200)
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="herstelpad-bench-")
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-
-    import django
-
-    django.setup()
+    setup_django()
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
@@ -54,7 +43,6 @@ def main() -> None:
     from tracker import charts
     from tracker.models import Episode
 
-    call_command("migrate", verbosity=0)
     call_command(
         "seed_demo",
         patients=args.patients,
