@@ -233,14 +233,14 @@ class _Frame:
         # out with the first six weeks and the 6-week label.
         self.layout = layout
         pain_ax.set_xlim(*_FIRST_WEEKS)
-        self.kept = []  # drawn on every chart
+        self.kept = [minutes_ax.yaxis]  # drawn on every chart (see the bottom panel)
         if not layout.x_axis_in_frame:
             self.kept += [pain_ax.xaxis, activity_ax.xaxis]
-            for artist in self.kept:
-                artist.set_animated(True)
-        layout_only = [_annotate_marker(pain_ax, _FIRST_MARKER_WEEKS, gettext("6 weken"))]
-        for artist in layout_only:
-            artist.set_animated(True)  # room for it in the layout, nothing in the picture
+        for artist in self.kept:
+            artist.set_animated(True)
+        # Room for the marker label in the layout, nothing of it in the picture.
+        layout_label = _annotate_marker(pain_ax, _FIRST_MARKER_WEEKS, gettext("6 weken"))
+        layout_label.set_animated(True)
 
         # Top panel: pain per day, the 7-day mean and the typical course.
         pain_ax.set_ylim(-0.4, 10.4)
@@ -295,8 +295,6 @@ class _Frame:
         # with the diary; the frame is laid out for labels of as many digits.
         minutes_ax.set_ylim(0, 10**layout.minutes_digits - 1)
         minutes_ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
-        minutes_ax.yaxis.set_animated(True)
-        self.kept.append(minutes_ax.yaxis)
         minutes_ax.tick_params(colors=_MUTED)
         minutes_ax.spines["right"].set_color(_MUTED)
 
@@ -346,8 +344,7 @@ class _Frame:
         # frame; after it the layout is fixed and the picture kept.
         self.canvas.draw()
         fig.set_layout_engine("none")
-        for artist in layout_only:
-            artist.remove()
+        layout_label.remove()
         self.background = self.canvas.copy_from_bbox(fig.bbox)
 
     def png(self, chart: _Chart) -> bytes:
