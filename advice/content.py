@@ -24,6 +24,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from advice.engine import (
+    ACTIVITIES_FIRST_WEEK,
     BED_REST,
     CHRONIC_12W,
     DAILY_ACTIVITIES,
@@ -39,6 +40,7 @@ from advice.engine import (
     RED_FLAG_PREFIX,
     SEE_GP,
     SEE_PHYSIO,
+    SELF_MANAGE,
     TOO_FEW_ENTRIES,
     WORSENING,
     reason_level,
@@ -60,6 +62,7 @@ __all__ = [
     "patient_advice",
     "patient_message",
     "reason_line",
+    "staff_held_label",
     "staff_reason_explanation",
     "staff_reason_label",
 ]
@@ -74,6 +77,7 @@ LEVEL_TITLES: dict[str, Promise] = {
     KEEP_MOVING: _("Blijf in beweging"),
     TOO_FEW_ENTRIES: _("Vul nog een paar dagen in"),
     ON_TRACK: _("U bent goed op weg"),
+    SELF_MANAGE: _("Ga zelf verder met uw plan"),
     RECOVERED: _("Goed gedaan: u bent hersteld"),
 }
 
@@ -85,6 +89,7 @@ LEVEL_TONES: dict[str, str] = {
     KEEP_MOVING: "info",
     TOO_FEW_ENTRIES: "info",
     ON_TRACK: "success",
+    SELF_MANAGE: "info",
     RECOVERED: "success",
 }
 
@@ -150,6 +155,24 @@ _LEVEL_PARAGRAPHS: dict[str, tuple[Promise, ...]] = {
         ),
         _("Vul elke dag in hoe het gaat. Zo ziet u uw vooruitgang."),
     ),
+    SELF_MANAGE: (
+        _(
+            "Uw rugpijn duurt nu langer dan 12 weken. Bij een kleine groep mensen gaat de pijn "
+            "niet helemaal weg. U kunt er wel veel zelf aan doen."
+        ),
+        _(
+            "Blijf in beweging en doe de oefeningen die u met uw fysiotherapeut heeft "
+            "afgesproken. Bewegen is niet schadelijk voor uw rug."
+        ),
+        _(
+            "Beweeg regelmatig en train uw buikspieren en rugspieren. Zo blijft u fit en wordt "
+            "de kans kleiner dat de pijn erger wordt."
+        ),
+        _(
+            "Neem contact op met uw fysiotherapeut als de pijn erger wordt of als u uw "
+            "dagelijkse activiteiten niet meer kunt doen. Herstelpad laat het u dan ook weten."
+        ),
+    ),
     RECOVERED: (
         _(
             "U heeft weinig of geen pijn meer en u kunt uw dagelijkse activiteiten weer doen. "
@@ -174,17 +197,32 @@ _SEE_PHYSIO_INTRO = _(
 )
 _SEE_PHYSIO_TOGETHER = _("Samen kijkt u wat u kunt doen om beter te herstellen.")
 _SEE_PHYSIO_MEANWHILE = _("Blijf intussen zo goed als het gaat in beweging.")
+# Shown when the advice is held: the reason no longer fired today.
+_HELD_NOTE = _("Dit advies blijft een paar dagen staan, zodat u tijd heeft om contact op te nemen.")
 
 # --- Patient: one sentence per reason that fired -------------------------------------
 
 _REASON_LINES: dict[str, Promise] = {
-    WORSENING: _("Uw pijn is de afgelopen dagen duidelijk hoger dan aan het begin."),
-    DAILY_ACTIVITIES: _("U kon een paar dagen achter elkaar uw dagelijkse activiteiten niet doen."),
-    NOT_IMPROVING: _("Na 3 weken is uw pijn nog niet duidelijk minder dan aan het begin."),
-    NOT_RECOVERED_6W: _(
-        "Uw rugpijn begon 6 weken geleden of langer, en de pijn is nog niet genoeg minder."
+    WORSENING: _(
+        "Uw pijn is de afgelopen dagen duidelijk hoger dan aan het begin, of duidelijk hoger "
+        "dan toen het beter ging."
     ),
-    CHRONIC_12W: _("Uw rugpijn duurt nu 12 weken of langer."),
+    DAILY_ACTIVITIES: _("U kon een paar dagen achter elkaar uw dagelijkse activiteiten niet doen."),
+    NOT_IMPROVING: _(
+        "Uw pijn wordt minder snel minder dan bij de meeste mensen, ook als het herstel "
+        "langzaam gaat."
+    ),
+    NOT_RECOVERED_6W: _(
+        "Uw rugpijn begon 6 weken geleden of langer, en uw pijn is nog 5 of hoger."
+    ),
+    CHRONIC_12W: _(
+        "Uw rugpijn duurt nu 12 weken. Dit is een goed moment om uw plan met uw "
+        "fysiotherapeut te bespreken."
+    ),
+    ACTIVITIES_FIRST_WEEK: _(
+        "U kon een paar dagen achter elkaar uw dagelijkse activiteiten niet doen. In de "
+        "eerste week komt dat vaak voor."
+    ),
     NO_PROGRESS_2W: _("Na 2 weken is uw pijn niet minder dan aan het begin."),
     BED_REST: _("U heeft een paar dagen achter elkaar in bed gelegen door uw rug."),
     FEW_ENTRIES: _("U heeft de afgelopen 7 dagen minder dan 4 dagen ingevuld."),
@@ -276,15 +314,17 @@ STAFF_LEVEL_LABELS: dict[str, Promise] = {
     KEEP_MOVING: pgettext_lazy("staff level", "Blijf bewegen"),
     TOO_FEW_ENTRIES: pgettext_lazy("staff level", "Te weinig data"),
     ON_TRACK: pgettext_lazy("staff level", "Op koers"),
+    SELF_MANAGE: pgettext_lazy("staff level", "Zelfmanagement"),
     RECOVERED: pgettext_lazy("staff level", "Hersteld"),
 }
 
 _STAFF_REASON_LABELS: dict[str, Promise] = {
     WORSENING: pgettext_lazy("staff reason", "verslechtering"),
     DAILY_ACTIVITIES: pgettext_lazy("staff reason", "kan dagelijkse activiteiten niet"),
-    NOT_IMPROVING: pgettext_lazy("staff reason", "geen verbetering na 3 weken"),
-    NOT_RECOVERED_6W: pgettext_lazy("staff reason", "niet hersteld na 6 weken"),
-    CHRONIC_12W: pgettext_lazy("staff reason", "langer dan 12 weken"),
+    NOT_IMPROVING: pgettext_lazy("staff reason", "trager dan het trage verloop"),
+    NOT_RECOVERED_6W: pgettext_lazy("staff reason", "na 6 weken nog pijn 5 of meer"),
+    CHRONIC_12W: pgettext_lazy("staff reason", "12 weken: plan bespreken"),
+    ACTIVITIES_FIRST_WEEK: pgettext_lazy("staff reason", "eerste week: activiteiten niet"),
     NO_PROGRESS_2W: pgettext_lazy("staff reason", "geen vooruitgang na 2 weken"),
     BED_REST: pgettext_lazy("staff reason", "bedrust"),
     FEW_ENTRIES: pgettext_lazy("staff reason", "te weinig registraties"),
@@ -292,24 +332,35 @@ _STAFF_REASON_LABELS: dict[str, Promise] = {
 
 _STAFF_REASON_EXPLANATIONS: dict[str, Promise] = {
     WORSENING: _(
-        "Gemiddelde pijn laatste 7 dagen ≥ startwaarde + 2 (vanaf dag 7), of 3 dagen op rij "
-        "≥ startwaarde + 2."
+        "Gemiddelde pijn laatste 7 dagen ≥ startwaarde + 2 (vanaf dag 7) of 3 dagen op rij "
+        "≥ startwaarde + 2; of terugval: gemiddelde ≥ 4 en ≥ 2 boven het laagste 7-daagse "
+        "gemiddelde van vóór deze week."
     ),
-    DAILY_ACTIVITIES: _("3 dagen op rij in de laatste 7 dagen: dagelijkse activiteiten niet."),
+    DAILY_ACTIVITIES: _(
+        "Vanaf dag 7 na het begin: 3 dagen op rij in de laatste 7 dagen dagelijkse "
+        "activiteiten niet."
+    ),
     NOT_IMPROVING: _(
-        "Vanaf dag 21: gemiddelde pijn laatste 7 dagen > 1 en minder dan 2 punten en minder "
-        "dan 30 procent onder de startwaarde."
+        "Tot 12 weken, bij gemiddelde pijn 7 dagen > 2: gemiddelde pijn 14 dagen ≥ 0,35 "
+        "boven het trage verloop geschaald naar de startwaarde (vanaf dag 18), of 3 dagen op "
+        "rij ≥ 1,25 erboven."
     ),
     NOT_RECOVERED_6W: _(
-        "6 weken of langer na het begin: gemiddelde pijn laatste 7 dagen ≥ 4, of meer dan "
-        "de helft van de startwaarde."
+        "Van week 6 tot week 12 na het begin: gemiddelde pijn laatste 7 dagen ≥ 5."
     ),
     CHRONIC_12W: _(
-        "12 weken of langer na het begin en niet hersteld: gemiddelde pijn laatste 7 dagen "
-        "> 1, of een dag met beperkte dagelijkse activiteiten."
+        "In de 12e week na het begin (dag 84 t/m 90): gemiddelde pijn laatste 7 dagen ≥ 3; "
+        "daarna zelfmanagement."
     ),
-    NO_PROGRESS_2W: _("Vanaf dag 14: gemiddelde pijn laatste 7 dagen ≥ startwaarde."),
-    BED_REST: _("3 dagen op rij in de laatste 7 dagen (vrijwel) de hele dag in bed."),
+    ACTIVITIES_FIRST_WEEK: _(
+        "In de eerste week na het begin: 3 dagen op rij dagelijkse activiteiten niet. "
+        "Advies om te blijven bewegen, geen melding."
+    ),
+    NO_PROGRESS_2W: _("Vanaf dag 14, bij gemiddelde pijn 7 dagen > 2: gemiddelde ≥ startwaarde."),
+    BED_REST: _(
+        "3 dagen op rij in de laatste 7 dagen (vrijwel) de hele dag in bed, bij gemiddelde "
+        "pijn 7 dagen > 2."
+    ),
     FEW_ENTRIES: _("Minder dan 4 registraties in de laatste 7 dagen: geen 7-daags gemiddelde."),
 }
 
@@ -369,8 +420,12 @@ def reason_line(reason: str) -> str:
     return str(_REASON_LINES[reason])
 
 
-def patient_advice(level: str, reasons: Sequence[str], clinic: Clinic | None) -> Advice:
-    """The advice for ``level`` with one line per reason, in the order given.
+def patient_advice(
+    level: str, reasons: Sequence[str], clinic: Clinic | None, held: Sequence[str] = ()
+) -> Advice:
+    """The advice for ``level`` with one line per reason, in the order given, then
+    one per held reason (a seek-help reason of the last days that keeps the advice
+    standing, see ``advice.engine.HOLD_DAYS``).
 
     ``clinic`` is the patient's clinic (anything with ``name``, ``phone`` and
     ``phone_uri``) or None; its name and number appear when the patient should
@@ -378,7 +433,7 @@ def patient_advice(level: str, reasons: Sequence[str], clinic: Clinic | None) ->
     """
     if level not in LEVELS:
         raise ValueError(f"level: unknown level {level!r}; known levels: {', '.join(LEVELS)}")
-    reason_lines = tuple(reason_line(reason) for reason in reasons)
+    reason_lines = tuple(reason_line(reason) for reason in (*reasons, *held))
 
     call: Call | None
     if level == EMERGENCY:
@@ -397,6 +452,7 @@ def patient_advice(level: str, reasons: Sequence[str], clinic: Clinic | None) ->
             call.line,
             str(_SEE_PHYSIO_TOGETHER),
             str(_SEE_PHYSIO_MEANWHILE),
+            *((str(_HELD_NOTE),) if held else ()),
         )
     else:
         call = None
@@ -413,11 +469,13 @@ def patient_advice(level: str, reasons: Sequence[str], clinic: Clinic | None) ->
     )
 
 
-def patient_message(level: str, reasons: Sequence[str], clinic: Clinic | None) -> str:
+def patient_message(
+    level: str, reasons: Sequence[str], clinic: Clinic | None, held: Sequence[str] = ()
+) -> str:
     """The advice as plain text: the title, the paragraphs (for ``see_physio`` one of
     them is the call line with the clinic's name and number) and the reasons. Stored
     in the assessment history as what the patient was told."""
-    advice = patient_advice(level, reasons, clinic)
+    advice = patient_advice(level, reasons, clinic, held)
     parts = [advice.title, *advice.paragraphs]
     if advice.reason_lines:
         lines = "\n".join(f"- {line}" for line in advice.reason_lines)
@@ -432,6 +490,11 @@ def staff_reason_label(reason: str) -> str:
         label = _red_flag_label(reason.removeprefix(RED_FLAG_PREFIX))
         return gettext("alarmsignaal: %(label)s") % {"label": label[:1].lower() + label[1:]}
     return str(_STAFF_REASON_LABELS[reason])
+
+
+def staff_held_label(reason: str) -> str:
+    """The label of a reason that holds the advice although it did not fire today."""
+    return gettext("%(label)s (aangehouden)") % {"label": staff_reason_label(reason)}
 
 
 def staff_reason_explanation(reason: str) -> str:

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from advice import engine
@@ -118,3 +119,89 @@ def test_a_closed_episode_refuses_new_entries(episode):
     with pytest.raises(Exception, match="afgesloten"):
         log(episode, 0, pain=3)
     assert episode.closed_at <= timezone.now()
+
+
+# --- Rules version 2 -------------------------------------------------------------------
+
+
+def checkin(episode, days_ago: int, pain: int, **extra):
+    """A check-in made on the day itself."""
+    day = TODAY - dt.timedelta(days=days_ago)
+    values = {"function": "yes"} | extra
+    return services.entry_save(episode=episode, day=day, pain=pain, today=day, **values)
+
+
+def test_held_advice_is_kept_on_the_episode_with_its_triage_rank(episode):
+    # Onset 20 days ago: no usual activities on days 10-8 ago fires daily_activities
+    # until 4 days ago; today it holds the advice, and the caseload ranks the row by it.
+    for days_ago in range(13, -1, -1):
+        checkin(episode, days_ago, pain=3, function="no" if 10 >= days_ago >= 8 else "yes")
+    episode.refresh_from_db()
+    assert episode.reasons == []
+    assert episode.held == [engine.DAILY_ACTIVITIES]
+    assert episode.level == engine.SEE_PHYSIO
+    assert episode.triage_rank == 2  # daily_activities, second after worsening
+    # What the patient reads (in English) says why the advice is still there.
+    message = services.assessment_record(episode=episode, patient=episode.patient).message
+    assert "For several days in a row you could not do your daily activities." in message
+    assert "This advice stays for a few days" in message
+
+
+def test_a_reason_that_fires_again_while_held_is_not_a_new_alert(episode):
+    for days_ago in range(13, 6, -1):
+        checkin(episode, days_ago, pain=3, function="no" if days_ago >= 11 else "yes")
+    episode.refresh_from_db()
+    raised = episode.alert_raised_at
+    assert raised is not None
+    # Held from 6 days ago; a new run of "no" that fires while held (4-2 days ago)
+    # is the same alert, not a new one.
+    for days_ago in range(6, 1, -1):
+        checkin(episode, days_ago, pain=3, function="no" if days_ago <= 4 else "yes")
+    episode.refresh_from_db()
+    assert episode.reasons == [engine.DAILY_ACTIVITIES]
+    assert episode.alert_raised_at == raised
+
+
+def test_an_assessment_under_another_rules_version_writes_a_history_row(episode):
+    for days_ago in range(6, -1, -1):
+        log(episode, days_ago, pain=6)
+    assert AssessmentRecord.objects.count() == 2  # too few entries, then on track
+    type(episode).objects.filter(pk=episode.pk).update(rules_version="2026.1")
+    episode.refresh_from_db()
+    services.episode_reassess(episode=episode, today=TODAY)
+    latest = episode.assessments.first()
+    assert AssessmentRecord.objects.count() == 3
+    assert (latest.level, latest.rules_version) == (engine.ON_TRACK, engine.RULES_VERSION)
+
+
+def test_reassess_all_moves_every_open_episode_to_the_current_rules(episode):
+    from django.core.management import call_command
+
+    for days_ago in range(6, -1, -1):
+        log(episode, days_ago, pain=6)
+    type(episode).objects.filter(pk=episode.pk).update(rules_version="2026.1", level="see_physio")
+    out = []
+
+    class Stdout:
+        def write(self, text):
+            out.append(text)
+
+    with time_machine.travel(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC), tick=False):
+        call_command("reassess", "--all", stdout=Stdout())
+    episode.refresh_from_db()
+    assert (episode.level, episode.rules_version) == (engine.ON_TRACK, engine.RULES_VERSION)
+    latest = episode.assessments.first()
+    assert latest.rules_version == engine.RULES_VERSION
+    assert "under rules version 2026.2" in "".join(out)
+
+
+def test_the_daily_reassess_picks_up_episodes_of_an_older_rules_version(episode):
+    from django.core.management import call_command
+
+    for days_ago in range(6, -1, -1):
+        log(episode, days_ago, pain=6)
+    type(episode).objects.filter(pk=episode.pk).update(rules_version="2026.1")
+    with time_machine.travel(dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC), tick=False):
+        call_command("reassess", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    episode.refresh_from_db()
+    assert episode.rules_version == engine.RULES_VERSION

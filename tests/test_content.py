@@ -12,6 +12,7 @@ from django.utils import translation
 
 from advice import content
 from advice.engine import (
+    DAILY_ACTIVITIES,
     EMERGENCY,
     FEW_ENTRIES,
     KEEP_MOVING,
@@ -24,6 +25,7 @@ from advice.engine import (
     RED_FLAGS,
     SEE_GP,
     SEE_PHYSIO,
+    SELF_MANAGE,
     TOO_FEW_ENTRIES,
     WORSENING,
     YELLOW_FLAGS,
@@ -46,8 +48,8 @@ def in_language(lang: str, func, *args):
         return func(*args)
 
 
-def advice_in(lang: str, level: str, reasons=(), clinic=None) -> content.Advice:
-    return in_language(lang, content.patient_advice, level, tuple(reasons), clinic)
+def advice_in(lang: str, level: str, reasons=(), clinic=None, held=()) -> content.Advice:
+    return in_language(lang, content.patient_advice, level, tuple(reasons), clinic, tuple(held))
 
 
 def every_patient_text(lang: str) -> list[str]:
@@ -119,14 +121,17 @@ def test_the_staff_labels_read_as_agreed():
             "Blijf bewegen",
             "Te weinig data",
             "Op koers",
+            "Zelfmanagement",
             "Hersteld",
         ]
+        # Rules version 2: the slow-recovery labels name the rule as it now reads.
         assert [content.staff_reason_label(reason) for reason in REASONS] == [
             "verslechtering",
             "kan dagelijkse activiteiten niet",
-            "geen verbetering na 3 weken",
-            "niet hersteld na 6 weken",
-            "langer dan 12 weken",
+            "trager dan het trage verloop",
+            "na 6 weken nog pijn 5 of meer",
+            "12 weken: plan bespreken",
+            "eerste week: activiteiten niet",
             "geen vooruitgang na 2 weken",
             "bedrust",
             "te weinig registraties",
@@ -244,6 +249,7 @@ def test_every_level_has_the_agreed_tone_and_only_the_doctor_levels_are_urgent()
         KEEP_MOVING: "info",
         TOO_FEW_ENTRIES: "info",
         ON_TRACK: "success",
+        SELF_MANAGE: "info",
         RECOVERED: "success",
     }
     assert {level for level in LEVELS if advice_in("nl", level).urgent} == {EMERGENCY, SEE_GP}
@@ -255,8 +261,26 @@ def test_the_reason_lines_follow_the_order_given():
     assert advice.reason_lines == tuple(content.reason_line(reason) for reason in reasons)
     assert advice.reason_lines[0] == "Uw pijn begon na een ongeluk of een val."
     assert advice.reason_lines[1] == (
-        "Uw pijn is de afgelopen dagen duidelijk hoger dan aan het begin."
+        "Uw pijn is de afgelopen dagen duidelijk hoger dan aan het begin, of duidelijk "
+        "hoger dan toen het beter ging."
     )
+
+
+def test_held_advice_names_the_held_reason_and_says_it_stays_a_few_days():
+    advice = advice_in("nl", SEE_PHYSIO, [], tilburg(), held=[DAILY_ACTIVITIES])
+    assert advice.reason_lines == (content.reason_line(DAILY_ACTIVITIES),)
+    assert any("blijft een paar dagen staan" in paragraph for paragraph in advice.paragraphs)
+    assert not any(
+        "blijft een paar dagen staan" in paragraph
+        for paragraph in advice_in("nl", SEE_PHYSIO, [DAILY_ACTIVITIES], tilburg()).paragraphs
+    )
+
+
+def test_self_manage_advice_says_keep_going_and_when_to_get_in_touch():
+    body = " ".join(advice_in("nl", SELF_MANAGE).paragraphs)
+    assert "12 weken" in body
+    assert "Blijf in beweging" in body
+    assert "Neem contact op met uw fysiotherapeut als de pijn erger wordt" in body
 
 
 def test_a_red_flag_reason_line_names_the_complaint():

@@ -67,6 +67,7 @@ def triaged(world):
         ("moving", engine.KEEP_MOVING, (engine.BED_REST,), None),
         ("not-improving", engine.SEE_PHYSIO, (engine.NOT_IMPROVING,), None),
         ("six-weeks", engine.SEE_PHYSIO, (engine.NOT_RECOVERED_6W,), None),
+        ("self-manage", engine.SELF_MANAGE, (), None),
     ]
     patients = {}
     for name, level, reasons, red_flag_at in cases:
@@ -94,8 +95,32 @@ def test_the_caseload_is_in_triage_order(world, triaged):
         "Pat moving",
         "Pat few",
         "Pat on_track",
+        "Pat self-manage",  # past twelve weeks, nothing to report
         "Pat recovered",
     ]
+
+
+def test_a_row_held_at_see_physio_is_ranked_by_its_held_reason_and_says_so(world, triaged):
+    held = make_patient(world.clinic_a, username="held", onset=timezone.localdate())
+    held.user.last_name = "held"
+    held.user.save()
+    episode = held.episodes.get()
+    assessment = engine.Assessment(
+        level=engine.SEE_PHYSIO,
+        reasons=(),
+        baseline=5.0,
+        mean_7d=3.0,
+        days_since_onset=20,
+        rules_version=engine.RULES_VERSION,
+        held=(engine.DAILY_ACTIVITIES,),
+    )
+    fields = services.snapshot_fields(
+        episode=episode, assessment=assessment, today=timezone.localdate(), red_flag_at=None
+    )
+    Episode.objects.filter(pk=episode.pk).update(**fields)
+    response = dashboard(world.physio_a, world.clinic_a)
+    assert names(response).index("Pat held") == names(response).index("Pat activities") + 1
+    assert "kan dagelijkse activiteiten niet (aangehouden)" in response.content.decode()
 
 
 def test_each_row_says_the_level_and_reasons_in_words(world, triaged):
@@ -117,7 +142,7 @@ def test_the_level_filter_keeps_only_that_level(world, triaged):
 
 
 def test_an_unknown_level_filter_is_ignored(world, triaged):
-    assert len(names(dashboard(world.physio_a, world.clinic_a, level="nonsense"))) == 11
+    assert len(names(dashboard(world.physio_a, world.clinic_a, level="nonsense"))) == 12
 
 
 def test_my_patients_shows_only_those_i_treat(world, triaged):
@@ -127,7 +152,7 @@ def test_my_patients_shows_only_those_i_treat(world, triaged):
     mine = names(dashboard(world.physio_a, world.clinic_a, scope="mine"))
     assert str(other) in all_names
     assert str(other) not in mine
-    assert len(mine) == 11
+    assert len(mine) == 12
 
 
 def test_no_check_in_for_three_days_finds_the_quiet_patients(world, triaged):
@@ -298,6 +323,8 @@ def test_the_csv_export_has_the_table_and_no_notes(world):
     body = response.content.decode()
     rows = list(csv.reader(io.StringIO(body)))
     assert len(rows) == 3  # header + two patients of clinic A
+    assert rows[0][-1] == "versie regels"
+    assert {row[-1] for row in rows[1:]} == {engine.RULES_VERSION}
     assert "geheim" not in body
     assert str(world.patient_other_clinic) not in body
 
@@ -320,6 +347,12 @@ def test_the_clinic_outcomes_show_shares_by_week_and_the_leaflets_expectation(wo
     assert rows[12].eligible == 0
     assert rows[6].typical_percent == 56  # RULES.md: typical pain 0.44 of onset at week 6
     assert "80–90 %" in response.content.decode()
+    assert f"Volgens de adviesregels versie {engine.RULES_VERSION}." in response.content.decode()
+    Episode.objects.filter(pk=episode.pk).update(rules_version="2026.1")
+    older = client_for(world.physio_a).get(
+        reverse("tracker:clinic_outcomes", args=[world.clinic_a.slug])
+    )
+    assert "1 episode is nog beoordeeld met versie 2026.1." in older.content.decode()
     chart = client_for(world.physio_a).get(
         reverse("tracker:clinic_outcomes_chart", args=[world.clinic_a.slug])
     )

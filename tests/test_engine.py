@@ -89,6 +89,7 @@ def test_levels_are_listed_most_severe_first():
         "keep_moving",
         "too_few_entries",
         "on_track",
+        "self_manage",
         "recovered",
     )
 
@@ -112,6 +113,7 @@ def test_reasons_and_their_levels_follow_the_rules_table():
         "not_improving",
         "not_recovered_6w",
         "chronic_12w",
+        "activities_first_week",
         "no_progress_2w",
         "bed_rest",
         "few_entries",
@@ -122,6 +124,7 @@ def test_reasons_and_their_levels_follow_the_rules_table():
         "not_improving": "see_physio",
         "not_recovered_6w": "see_physio",
         "chronic_12w": "see_physio",
+        "activities_first_week": "keep_moving",
         "no_progress_2w": "keep_moving",
         "bed_rest": "keep_moving",
         "few_entries": "too_few_entries",
@@ -152,8 +155,8 @@ def test_reason_level_refuses_unknown_reasons(reason):
 
 
 def test_every_assessment_records_the_rules_version():
-    assert RULES_VERSION == "2026.1"
-    assert check(last_days([3, 3, 3, 3])).rules_version == "2026.1"
+    assert RULES_VERSION == "2026.2"
+    assert check(last_days([3, 3, 3, 3])).rules_version == "2026.2"
 
 
 # --- Refusing bad input ------------------------------------------------------------
@@ -449,140 +452,174 @@ def test_worsening_by_mean_cannot_fire_at_six_days_in():
 
 
 def test_daily_activities_fires_on_a_run_of_three_days_without_usual_activities():
-    result = check(last_days([3, 3, 3, 3], function=["yes", "no", "no", "no"]))
+    result = check(last_days([3, 3, 3, 3], function=["yes", "no", "no", "no"]), onset=ago(7))
     assert result.reasons == ("daily_activities",)
     assert result.level == "see_physio"
 
 
+def test_in_the_first_week_after_onset_the_same_run_is_keep_moving_advice():
+    # Version 2: a run of "no" within 6 days of onset is advice, not an alert
+    # (version 1 sent the patient to the physiotherapist on day 3).
+    result = check(last_days([3, 3, 3, 3], function=["yes", "no", "no", "no"]), onset=ago(6))
+    assert result.reasons == ("activities_first_week",)
+    assert result.level == "keep_moving"
+
+
 def test_daily_activities_does_not_fire_on_two_no_days_and_a_partly_day():
-    result = check(last_days([3, 3, 3, 3], function=["no", "partly", "no", "no"]))
+    result = check(last_days([3, 3, 3, 3], function=["no", "partly", "no", "no"]), onset=ago(20))
     assert result.reasons == ()
     assert result.level == "on_track"
 
 
 def test_daily_activities_does_not_fire_on_three_no_days_with_a_gap():
     # "no" on ago(3), ago(1) and today: three days, but not consecutive.
-    result = check(last_days([3, None, 3, 3], function="no"))
+    result = check(last_days([3, None, 3, 3], function="no"), onset=ago(20))
     assert "daily_activities" not in result.reasons
 
 
-# --- not_improving ------------------------------------------------------------------
+def test_daily_activities_fires_at_low_pain_too():
+    # No nagging at low pain leaves this rule alone: the leaflet's reason to seek
+    # help is the activities, not the pain score.
+    result = check(last_days([1, 1, 1, 1], function="no"), onset=ago(30))
+    assert result.mean_7d == 1.0
+    assert result.reasons == ("daily_activities",)
 
 
-def not_improving_diary(first_day: date, last_week: list[int | None]) -> list[DayEntry]:
-    """B from three entries on first_day .. first_day+2 (pain 6), then the last week."""
-    return diary(first_day, [6, 6, 6]) + last_days(last_week)
+# --- not_improving: pain not decreasing (slower than the slower course) -------------
 
 
-def test_not_improving_fires_at_twenty_one_days_in_without_meaningful_improvement():
-    # B = 6, M7 = 5: improvement 1 point < 2 and < 30 % of 6 (1.8).
-    result = check(not_improving_diary(ago(21), [None, None, None, 5, 5, 5, 5]))
-    assert (result.baseline, result.mean_7d) == (6.0, 5.0)
+def slower_course(baseline: float, baseline_day: float, day: float) -> float:
+    """RULES.md: expected(t) = B × f(t) / f(t_B) on the slower curve, days since onset."""
+
+    def f(days: float) -> float:
+        return 0.30 + 0.70 * math.exp(-0.12 * days / 7)
+
+    return baseline * f(day) / f(baseline_day)
+
+
+def test_slower_course_helper_matches_the_table_in_the_rules():
+    # week 4 on the slower curve is 0.73 of onset pain (RULES.md table).
+    assert slower_course(1, 0, 28) == pytest.approx(0.73, abs=0.005)
+
+
+def flat_then(window: list[int]) -> list[DayEntry]:
+    """Onset and first entry on ago(27): a first week at pain 6 (B = 6, the middle
+    of the baseline week on day 3), a week at 5, then the 14 days of ``window``
+    ending today."""
+    return diary(ago(27), [6] * 7 + [5] * 7 + window)
+
+
+# Today is day 27; the 14-day window (days 14..27) has its middle on day 20.5.
+THRESHOLD_DAY_27 = slower_course(6, 3, 20.5) + 0.35  # 5.28
+
+
+def test_not_improving_fires_when_the_last_14_days_are_clearly_above_the_slower_course():
+    # Mean of the 14 days: (10 × 5 + 4 × 6) / 14 = 5.29, just above 5.28. The 6s
+    # are never three days in a row, so only the 14-day mean can fire.
+    window = [5, 6, 5, 6, 5, 5, 5, 6, 5, 5, 6, 5, 5, 5]
+    assert sum(window) / 14 >= THRESHOLD_DAY_27
+    result = check(flat_then(window))
     assert result.reasons == ("not_improving",)
     assert result.level == "see_physio"
 
 
-def test_not_improving_does_not_fire_at_twenty_days_in():
-    result = check(not_improving_diary(ago(20), [None, None, None, 5, 5, 5, 5]))
+def test_not_improving_does_not_fire_just_under_the_margin():
+    # (11 × 5 + 3 × 6) / 14 = 5.21: above the slower course (4.93), not clearly.
+    window = [5, 6, 5, 5, 5, 5, 5, 6, 5, 5, 6, 5, 5, 5]
+    assert slower_course(6, 3, 20.5) < sum(window) / 14 < THRESHOLD_DAY_27
+    result = check(flat_then(window))
     assert result.reasons == ()
     assert result.level == "on_track"
 
 
-def test_thirty_percent_of_a_low_baseline_is_meaningful_improvement():
-    # B = 4, M7 = (3 + 3 + 3 + 3 + 2) / 5 = 2.8: 1.2 points is 30 % of 4.
-    entries = diary(ago(30), [4, 4, 4]) + last_days([None, None, 3, 3, 3, 3, 2])
-    result = check(entries)
-    assert (result.baseline, result.mean_7d) == (4.0, pytest.approx(2.8))
-    assert "not_improving" not in result.reasons
+def test_not_improving_by_the_14_day_mean_waits_until_day_18_of_the_diary():
+    # Pain stuck at 6 from onset: no decrease at all. From day 18 of the diary.
+    assert check(diary(ago(18), [6] * 19)).reasons[0] == "not_improving"
+    assert "not_improving" not in check(diary(ago(17), [6] * 18)).reasons
 
 
-def test_just_under_thirty_percent_of_a_low_baseline_is_not_improving():
-    # B = 4, M7 = 20 / 7 = 2.857: 1.14 points is under 30 % of 4 and under 2 points.
-    entries = diary(ago(30), [4, 4, 4]) + last_days([3, 3, 3, 3, 3, 3, 2])
+def test_not_improving_fires_on_a_run_of_three_days_well_above_the_slower_course():
+    # B = 4 (first week ago(20) .. ago(14)), then pain 3, then 5, 5, 5 on days
+    # 18-20: each at least 1.25 above the slower course (4.62, 4.59, 4.55), but
+    # under B + 2 = 6 and the 14-day mean (3.43) under its threshold (3.90).
+    entries = diary(ago(20), [4] * 7 + [3] * 11 + [5, 5, 5])
+    assert [slower_course(4, 3, day) + 1.25 for day in (18, 19, 20)] == pytest.approx(
+        [4.62, 4.59, 4.55], abs=0.01
+    )
     result = check(entries)
-    assert result.mean_7d == pytest.approx(20 / 7)
     assert result.reasons == ("not_improving",)
 
 
-def test_two_points_at_a_high_baseline_is_meaningful_improvement():
-    # B = 9, M7 = 7: 2 points, although 30 % of 9 would be 2.7.
-    entries = diary(ago(30), [9, 9, 9]) + last_days([None, None, None, 7, 7, 7, 7])
+def test_a_run_just_under_the_margin_is_not_a_reason():
+    entries = diary(ago(20), [4] * 7 + [3] * 11 + [5, 5, 4])
+    assert check(entries).reasons == ()
+
+
+def test_a_typical_course_is_not_slower_than_expected():
+    # Baseline 7, then the typical course of RULES.md rounded: no seek-help reason.
+    pains = [round(7 * (0.2 + 0.8 * math.exp(-0.2 * day / 7)) / 0.934) for day in range(60)]
+    result = check(diary(ago(59), pains))
+    assert not any(reason_level(reason) == "see_physio" for reason in result.reasons)
+
+
+def test_not_improving_stays_silent_at_low_pain():
+    # Version 2, no nagging at low pain: B = 1.25 and M7 = 1.25 is no meaningful
+    # improvement, but nothing but red flags, worsening and daily activities fires
+    # while M7 <= 2 (version 1 sent this patient to the physiotherapist).
+    entries = diary(ago(30), [1, 1, 1, 2]) + last_days([None, None, None, 1, 1, 1, 2])
     result = check(entries)
-    assert (result.baseline, result.mean_7d) == (9.0, 7.0)
-    assert "not_improving" not in result.reasons
+    assert (result.baseline, result.mean_7d) == (1.25, 1.25)
+    assert result.reasons == ()
+    assert result.level == "on_track"
 
 
-def test_under_two_points_at_a_high_baseline_is_not_improving():
-    # B = 9, M7 = 29 / 4 = 7.25: 1.75 points, under 2 and under 2.7.
-    entries = diary(ago(30), [9, 9, 9]) + last_days([None, None, None, 7, 7, 7, 8])
-    assert check(entries).reasons == ("not_improving",)
-
-
-def test_not_improving_does_not_fire_when_pain_is_one_or_less():
-    # B = (1 + 1 + 1 + 2) / 4 = 1.25, M7 = 1: 0.25 points is no meaningful
-    # improvement, but M7 is not above 1.
-    entries = diary(ago(30), [1, 1, 1, 2]) + last_days([None, None, None, 1, 1, 1, 1])
+def test_no_progress_2w_stays_silent_when_pain_stays_at_one():
+    # Version 2: version 1 told a patient steady at pain 1 to keep moving. At
+    # M7 <= 2 no such rule fires, and a week at 1 with usual activities is recovered.
+    entries = diary(ago(30), [1, 1, 1]) + last_days([None, None, None, 1, 1, 1, 1])
     result = check(entries)
-    assert (result.baseline, result.mean_7d) == (1.25, 1.0)
     assert result.reasons == ()
     assert result.level == "recovered"
 
 
-def test_not_improving_fires_just_above_one():
-    # B = 1.25, M7 = 5 / 4 = 1.25 > 1; M7 >= B also gives no_progress_2w.
-    entries = diary(ago(30), [1, 1, 1, 2]) + last_days([None, None, None, 1, 1, 1, 2])
-    assert check(entries).reasons == ("not_improving", "no_progress_2w")
+def test_not_improving_needs_a_valid_m7():
+    entries = diary(ago(27), [6] * 24) + last_days([6, None, None, None, None, None, None])
+    assert "not_improving" not in check(entries).reasons
 
 
-def test_no_progress_2w_fires_even_when_pain_stays_at_one():
-    # As written in RULES.md: M7 >= B after 14 days, whatever the level of pain.
-    # B = 1, M7 = 1 -> no_progress_2w (keep_moving), not recovered.
-    entries = diary(ago(30), [1, 1, 1]) + last_days([None, None, None, 1, 1, 1, 1])
-    result = check(entries)
-    assert result.reasons == ("no_progress_2w",)
-    assert result.level == "keep_moving"
+# --- not_recovered_6w: still moderate pain at six weeks -----------------------------
 
 
-# --- not_recovered_6w -------------------------------------------------------------
-
-
-def test_not_recovered_6w_fires_at_42_days_since_onset_with_pain_of_four():
-    # B = M7 = 4 over four days; 4 is not above 0.5 x 4, but it is 4 or more.
-    result = check(last_days([4, 4, 4, 4]), onset=ago(42))
+def test_not_recovered_6w_fires_at_42_days_since_onset_with_pain_of_five():
+    result = check(last_days([5, 5, 5, 5]), onset=ago(42))
     assert result.reasons == ("not_recovered_6w",)
     assert result.level == "see_physio"
 
 
 def test_not_recovered_6w_does_not_fire_at_41_days_since_onset():
-    result = check(last_days([4, 4, 4, 4]), onset=ago(41))
+    result = check(last_days([5, 5, 5, 5]), onset=ago(41))
     assert result.reasons == ()
     assert result.level == "on_track"
 
 
-def test_not_recovered_6w_fires_when_m7_is_above_half_the_baseline():
-    # B = 6, M7 = 13 / 4 = 3.25 > 3 (and under 4).
-    entries = diary(ago(20), [6, 6, 6]) + last_days([None, None, None, 3, 3, 3, 4])
-    assert check(entries, onset=ago(42)).reasons == ("not_recovered_6w",)
+def test_not_recovered_6w_does_not_fire_just_under_five():
+    # Version 2: M7 = 19 / 4 = 4.75. Version 1 fired from 4, or above half the
+    # baseline, which alerted most patients on the typical course at six weeks.
+    result = check(last_days([5, 5, 5, 4]), onset=ago(42))
+    assert result.reasons == ()
 
 
-def test_not_recovered_6w_does_not_fire_when_m7_is_half_the_baseline():
-    # B = 6, M7 = 3 = 0.5 x B, and under 4.
-    entries = diary(ago(20), [6, 6, 6]) + last_days([None, None, None, 3, 3, 3, 3])
-    assert check(entries, onset=ago(42)).reasons == ()
-
-
-def test_not_recovered_6w_fires_at_four_even_below_half_the_baseline():
-    # B = 10, M7 = 4: under 0.5 x B, but 4 or more.
-    entries = diary(ago(20), [10, 10, 10]) + last_days([None, None, None, 4, 4, 4, 4])
-    assert check(entries, onset=ago(42)).reasons == ("not_recovered_6w",)
-
-
-def test_not_recovered_6w_fires_for_steady_pain_of_one_as_written():
-    # As written in RULES.md: B = 1, M7 = 1 > 0.5 x B, so a patient who stays
-    # at pain 1 is sent to the physiotherapist at 6 weeks instead of "recovered".
+def test_not_recovered_6w_no_longer_fires_for_steady_pain_of_one():
+    # Version 1 fired here (M7 = 1 > 0.5 × B); version 2 needs M7 >= 5.
     result = check(last_days([1, 1, 1, 1, 1, 1, 1]), onset=ago(42))
-    assert result.reasons == ("not_recovered_6w",)
-    assert result.level == "see_physio"
+    assert result.reasons == ()
+    assert result.level == "recovered"
+
+
+def test_not_recovered_6w_stops_at_twelve_weeks():
+    # From day 84 the twelve-week prompt takes over.
+    result = check(last_days([6, 6, 6, 6]), onset=ago(84))
+    assert "not_recovered_6w" not in result.reasons
 
 
 def test_not_recovered_6w_needs_a_valid_m7():
@@ -590,7 +627,7 @@ def test_not_recovered_6w_needs_a_valid_m7():
     assert check(entries, onset=ago(60)).reasons == ("few_entries",)
 
 
-# --- chronic_12w ------------------------------------------------------------------
+# --- chronic_12w: one prompt in the twelfth week, then self_manage ------------------
 
 
 def chronic_diary(last_week: list[int | None], function: str | list[str] = "yes") -> list[DayEntry]:
@@ -598,24 +635,31 @@ def chronic_diary(last_week: list[int | None], function: str | list[str] = "yes"
     return diary(ago(30), [6, 6, 6]) + last_days(last_week, function=function)
 
 
-def test_chronic_12w_fires_at_84_days_since_onset_with_pain_above_one():
-    # B = 6, M7 = 2: meaningful improvement, not above 0.5 x B, but above 1.
-    result = check(chronic_diary([None, None, None, 2, 2, 2, 2]), onset=ago(84))
+def test_chronic_12w_fires_at_84_days_since_onset_with_pain_of_three():
+    result = check(chronic_diary([None, None, None, 3, 3, 3, 3]), onset=ago(84))
     assert result.reasons == ("chronic_12w",)
     assert result.level == "see_physio"
 
 
+def test_chronic_12w_fires_through_the_twelfth_week_only():
+    entries = chronic_diary([None, None, None, 3, 3, 3, 3])
+    assert check(entries, onset=ago(90)).reasons == ("chronic_12w",)
+    after = check(entries, onset=ago(91))
+    assert after.reasons == ()
+    assert after.level == "self_manage"
+
+
 def test_chronic_12w_does_not_fire_at_83_days_since_onset():
-    result = check(chronic_diary([None, None, None, 2, 2, 2, 2]), onset=ago(83))
+    result = check(chronic_diary([None, None, None, 3, 3, 3, 3]), onset=ago(83))
     assert result.reasons == ()
     assert result.level == "on_track"
 
 
-def test_chronic_12w_fires_on_low_pain_with_a_day_of_partial_activities():
-    functions = ["yes", "yes", "partly", "yes", "yes", "yes", "yes"]
-    result = check(chronic_diary([1, 1, 1, 1, 1, 1, 1], function=functions), onset=ago(84))
-    assert result.mean_7d == 1.0
-    assert result.reasons == ("chronic_12w",)
+def test_under_three_at_twelve_weeks_is_self_manage():
+    # Version 2: M7 = 2 at 84 days is no prompt (version 1 fired above 1).
+    result = check(chronic_diary([None, None, None, 2, 2, 2, 2]), onset=ago(84))
+    assert result.reasons == ()
+    assert result.level == "self_manage"
 
 
 def test_chronic_12w_does_not_fire_once_recovered():
@@ -626,7 +670,100 @@ def test_chronic_12w_does_not_fire_once_recovered():
 
 def test_chronic_12w_needs_a_valid_m7():
     entries = last_days([None, None, None, None, 6, 6, 6])
-    assert "chronic_12w" not in check(entries, onset=ago(100)).reasons
+    assert "chronic_12w" not in check(entries, onset=ago(84)).reasons
+
+
+def test_after_twelve_weeks_worsening_still_alerts():
+    # self_manage replaces the slow-recovery alerts, not the leaflet's other reasons.
+    entries = diary(ago(30), [3, 3, 3]) + last_days([5, 5, 5, 5, 5, 5, 5])
+    result = check(entries, onset=ago(120))
+    assert result.reasons[0] == "worsening"
+    assert result.level == "see_physio"
+
+
+def test_after_twelve_weeks_steady_moderate_pain_is_self_manage():
+    result = check(diary(ago(30), [6] * 31), onset=ago(120))
+    assert "not_improving" not in result.reasons
+    assert "not_recovered_6w" not in result.reasons
+    assert result.level == "keep_moving"  # no_progress_2w: M7 = B
+    result = check(diary(ago(30), [6] * 7 + [5] * 24), onset=ago(120))
+    assert result.reasons == ()
+    assert result.level == "self_manage"
+
+
+# --- worsening: a relapse -------------------------------------------------------------
+
+
+def test_a_return_of_pain_after_improving_is_worsening():
+    # B = 6; three weeks at 2 (lowest M7 = 2); this week at 4: M7 = 4 = 2 + 2,
+    # and at least 4. Under B + 2, so only the relapse rule fires.
+    entries = diary(ago(34), [6] * 7 + [4] * 7 + [2] * 14 + [4] * 7)
+    result = check(entries)
+    assert result.mean_7d == 4.0
+    assert result.reasons == ("worsening",)
+    assert result.level == "see_physio"
+
+
+def test_a_return_to_just_under_four_is_not_a_relapse():
+    # M7 = 27 / 7 = 3.86: 2 points above the lowest, but under 4.
+    entries = diary(ago(34), [6] * 7 + [4] * 7 + [1] * 14 + [4, 4, 4, 4, 4, 4, 3])
+    assert check(entries).reasons == ()
+
+
+def test_a_return_of_less_than_two_points_is_not_a_relapse():
+    # Lowest M7 = 3, M7 now = 34 / 7 = 4.86: 1.86 points above it.
+    entries = diary(ago(34), [7] * 7 + [5] * 7 + [3] * 14 + [5, 5, 5, 5, 5, 5, 4])
+    assert "worsening" not in check(entries).reasons
+
+
+# --- Seek-help advice is held for a few days ------------------------------------------
+
+
+def held_diary() -> list[DayEntry]:
+    """Onset ago(30); B = 5; pain 3 since; no usual activities on ago(11) .. ago(9)."""
+    functions = ["yes"] * 19 + ["no", "no", "no"] + ["yes"] * 9
+    return diary(ago(30), [5] * 7 + [3] * 24, function=functions)
+
+
+def test_seek_help_advice_is_held_for_five_days_after_its_reason_stops():
+    # The run of "no" (ago(11) .. ago(9)) leaves the 7-day window after ago(5);
+    # the advice stays five more days, so the patient has time to call.
+    entries = held_diary()
+    fired = check(entries, today=ago(5))
+    assert fired.reasons == ("daily_activities",)
+    assert fired.held == ()
+    for days in (4, 3, 2, 1, 0):
+        held = check(entries, today=ago(days))
+        assert held.reasons == ()
+        assert held.held == ("daily_activities",)
+        assert held.level == "see_physio"
+    released = check(entries + [DayEntry(ago(-1), 3)], today=ago(-1))
+    assert released.held == ()
+    assert released.level == "on_track"
+
+
+def test_a_red_flag_is_not_held():
+    # Red flags count while the patient reports them, never longer.
+    entries = last_days([3, 3, 3, 3])
+    assert check(entries, red_flags=["accident"]).level == "see_gp"
+    assert check(entries).level == "on_track"
+
+
+# --- improved -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("week", "improved"),
+    [([4, 4, 4, 4], True), ([5, 5, 5, 5], False), ([4, 4, 5, 5], False)],
+)
+def test_improved_is_meaningful_improvement_of_m7_on_the_baseline(week, improved):
+    # B = 6: 2 points (M7 = 4) is meaningful; 1 point or 1.5 points is not.
+    result = check(diary(ago(20), [6, 6, 6]) + last_days(week))
+    assert result.improved is improved
+
+
+def test_improved_is_none_without_a_7_day_mean():
+    assert check(diary(ago(20), [6, 6, 6]) + last_days([4, 4, 4])).improved is None
 
 
 # --- no_progress_2w ---------------------------------------------------------------
@@ -724,10 +861,11 @@ def test_a_see_gp_red_flag_outranks_every_diary_rule():
 
 def test_every_rule_fires_together_in_severity_order():
     # first_day = ago(30), B = 3; the last seven days are pain 5, "no", in bed.
-    # M7 = 5 = B + 2 (worsening), 5 >= B (no_progress_2w), no improvement after
-    # 21+ days (not_improving), M7 >= 4 at 90 days (not_recovered_6w, chronic_12w).
+    # M7 = 5 = B + 2 (worsening), 5 >= B (no_progress_2w), 5 well above the slower
+    # course on three days in a row (not_improving), M7 >= 5 at 60 days
+    # (not_recovered_6w).
     entries = diary(ago(30), [3, 3, 3]) + last_days([5] * 7, function="no", bed_rest=True)
-    result = check(entries, onset=ago(90), red_flags=["cancer_history", "saddle_numbness"])
+    result = check(entries, onset=ago(60), red_flags=["cancer_history", "saddle_numbness"])
     assert result.reasons == (
         "red_flag:saddle_numbness",
         "red_flag:cancer_history",
@@ -735,24 +873,38 @@ def test_every_rule_fires_together_in_severity_order():
         "daily_activities",
         "not_improving",
         "not_recovered_6w",
-        "chronic_12w",
         "no_progress_2w",
         "bed_rest",
     )
     assert result.level == "emergency"
-    assert (result.baseline, result.mean_7d, result.days_since_onset) == (3.0, 5.0, 90)
+    assert (result.baseline, result.mean_7d, result.days_since_onset) == (3.0, 5.0, 60)
+
+
+def test_in_the_twelfth_week_the_prompt_takes_the_place_of_the_six_week_rules():
+    # Version 2: not_recovered_6w and not_improving end at 84 days; chronic_12w
+    # fires in that week (in version 1 all three fired together).
+    entries = diary(ago(30), [3, 3, 3]) + last_days([5] * 7, function="no", bed_rest=True)
+    result = check(entries, onset=ago(86))
+    assert result.reasons == (
+        "worsening",
+        "daily_activities",
+        "chronic_12w",
+        "no_progress_2w",
+        "bed_rest",
+    )
 
 
 def test_see_physio_outranks_keep_moving():
     result = check(
         last_days([3, 3, 3, 3], function="no", bed_rest=[False, True, True, True]),
+        onset=ago(20),
     )
     assert result.reasons == ("daily_activities", "bed_rest")
     assert result.level == "see_physio"
 
 
 def test_few_entries_is_listed_beside_a_more_severe_reason_but_does_not_set_the_level():
-    result = check(last_days([3, 3, 3], function="no"))
+    result = check(last_days([3, 3, 3], function="no"), onset=ago(20))
     assert result.mean_7d is None
     assert result.reasons == ("daily_activities", "few_entries")
     assert result.level == "see_physio"

@@ -17,6 +17,8 @@ from advice.engine import (
     RULES_VERSION,
     DayEntry,
     assess,
+    assess_days,
+    daily_means,
     reason_level,
 )
 
@@ -73,7 +75,7 @@ def deduplicated(entries: list[DayEntry]) -> list[DayEntry]:
 
 
 @given(scenarios())
-def test_the_level_is_always_one_of_the_seven_levels(scenario):
+def test_the_level_is_always_one_of_the_eight_levels(scenario):
     assert assess(**scenario).level in LEVELS
 
 
@@ -83,10 +85,21 @@ def test_reasons_run_from_most_to_least_severe_and_the_first_sets_the_level(scen
     severities = [SEVERITY[reason_level(reason)] for reason in result.reasons]
     assert severities == sorted(severities)
     assert len(set(result.reasons)) == len(result.reasons)
-    if result.reasons:
-        assert result.level == reason_level(result.reasons[0])
+    # The level is the most severe of the first reason and of a held reason.
+    candidates = [reason_level(reason) for reason in (*result.reasons[:1], *result.held)]
+    if candidates:
+        assert result.level == min(candidates, key=SEVERITY.__getitem__)
     else:
-        assert result.level in ("recovered", "on_track")
+        assert result.level in ("recovered", "self_manage", "on_track")
+
+
+@given(scenarios())
+def test_a_held_reason_is_a_seek_help_reason_that_did_not_fire_today(scenario):
+    result = assess(**scenario)
+    assert all(reason_level(reason) == "see_physio" for reason in result.held)
+    if result.held:
+        assert not any(reason_level(reason) == "see_physio" for reason in result.reasons)
+        assert result.level in ("emergency", "see_gp", "see_physio")
 
 
 @given(scenarios())
@@ -117,6 +130,92 @@ def test_the_order_of_entries_on_different_days_does_not_matter(scenario, rnd: r
     shuffled = unique[:]
     rnd.shuffle(shuffled)
     assert assess(**{**scenario, "entries": shuffled}) == assess(**{**scenario, "entries": unique})
+
+
+@given(scenarios())
+def test_a_red_flag_always_wins(scenario):
+    # Whatever the diary says, a reported red flag sets the level and leads the reasons.
+    flags = scenario["red_flags"]
+    if flags:
+        result = assess(**scenario)
+        assert result.reasons[0].startswith("red_flag:")
+        assert SEVERITY[result.level] == min(SEVERITY[RED_FLAGS[code]] for code in flags)
+
+
+@given(scenarios(), st.data())
+def test_a_day_of_higher_pain_never_lowers_the_level_below_see_physio_after_worsening(
+    scenario, data
+):
+    # When worsening fires today, a next day with pain at least today's highest
+    # keeps the patient told to seek help: the reason still holds, or is held.
+    result = assess(**scenario)
+    if "worsening" not in result.reasons:
+        return
+    today = scenario["today"]
+    pains = [entry.pain for entry in scenario["entries"] if entry.day <= today]
+    pain = data.draw(st.integers(min_value=max(pains), max_value=10))
+    function, bed_rest = data.draw(st.sampled_from(FUNCTION_CHOICES)), data.draw(st.booleans())
+    tomorrow = today + timedelta(days=1)
+    later = assess(
+        **{
+            **scenario,
+            "today": tomorrow,
+            "entries": [*scenario["entries"], DayEntry(tomorrow, pain, function, bed_rest)],
+        }
+    )
+    assert SEVERITY[later.level] <= SEVERITY["see_physio"]
+
+
+@given(scenarios(), st.data())
+def test_a_higher_day_added_to_this_week_keeps_worsening(scenario, data):
+    # Past the baseline week, filling an empty day of the current week with pain at
+    # least every pain of the diary leaves worsening standing: the 7-day mean can
+    # only rise, the baseline and the lowest earlier 7-day mean stay as they were.
+    today = scenario["today"]
+    result = assess(**scenario)
+    unique = {entry.day: entry for entry in scenario["entries"] if entry.day <= today}
+    if "worsening" not in result.reasons or not unique:
+        return
+    baseline_week_end = min(unique) + timedelta(days=6)
+    empty = [
+        today - timedelta(days=n)
+        for n in range(7)
+        if today - timedelta(days=n) not in unique and today - timedelta(days=n) > baseline_week_end
+    ]
+    if not empty:
+        return
+    day = data.draw(st.sampled_from(empty))
+    highest = max(entry.pain for entry in unique.values())
+    pain = data.draw(st.integers(min_value=highest, max_value=10))
+    added = assess(**{**scenario, "entries": [*scenario["entries"], DayEntry(day, pain)]})
+    assert "worsening" in added.reasons
+
+
+@given(scenarios())
+def test_each_day_of_assess_days_is_the_assessment_of_that_day(scenario):
+    onset, today = scenario["onset"], scenario["today"]
+    first = max(onset, today - timedelta(days=20))
+    days = assess_days(
+        onset=onset,
+        first=first,
+        last=today,
+        entries=scenario["entries"],
+        red_flags=scenario["red_flags"],
+    )
+    assert [day for day, _ in days] == [
+        first + timedelta(days=n) for n in range((today - first).days + 1)
+    ]
+    for day, assessment in days:
+        assert assessment == assess(**{**scenario, "today": day})
+
+
+@given(scenarios())
+def test_the_daily_7_day_means_are_the_means_of_each_days_assessment(scenario):
+    today = scenario["today"]
+    means = daily_means(scenario["entries"], last=today)
+    for day, mean in means[-10:]:
+        onset = min(scenario["onset"], day)
+        assert mean == assess(**{**scenario, "onset": onset, "today": day}).mean_7d
 
 
 @given(scenarios())

@@ -260,8 +260,12 @@ def test_eight_consecutive_patients_show_every_course():
     assert red_flag_episode.red_flags.filter(resolved_at__isnull=True).exists()
 
     chronic_episode, chronic = diary_of(patient_with_course(demo.CHRONIC))
-    assert (today - chronic_episode.onset).days >= 84
-    assert all(e.pain >= 4 for e in last_week(chronic))
+    assert (today - chronic_episode.onset).days > 90  # past the twelfth week
+    assert 3 <= mean(e.pain for e in last_week(chronic)) < mean(e.pain for e in chronic[:7])
+
+    early_episode, early = diary_of(patient_with_course(demo.EARLY))
+    assert (today - early_episode.onset).days < 7
+    assert [e.bed_rest for e in early[:3]] == [True, True, True]
 
     _, recovered = diary_of(patient_with_course(demo.RECOVERED))
     assert all(e.pain <= 1 and e.function == "yes" for e in last_week(recovered))
@@ -274,9 +278,10 @@ def test_the_advice_engine_reads_each_course_as_intended():
     seed(patients=8, days=60)
     expected = {
         demo.TYPICAL: "on_track",
+        demo.EARLY: "keep_moving",
         demo.NOT_IMPROVING: "not_improving",
         demo.WORSENING: "worsening",
-        demo.CHRONIC: "chronic_12w",
+        demo.CHRONIC: "self_manage",
         demo.RECOVERED: "recovered",
         demo.SPARSE: "few_entries",
     }

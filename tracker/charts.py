@@ -32,7 +32,6 @@ from tracker.models import Episode, Function
 CACHE_TIMEOUT = 24 * 60 * 60  # seconds; ``today`` is part of the key anyway
 
 _WINDOW_DAYS = 7  # the M7 window of RULES.md: today−6 .. today
-_MIN_M7_ENTRIES = 4  # M7 is valid with at least 4 entries in the window
 _FIRST_MARKER_WEEKS = 6
 _SECOND_MARKER_WEEKS = 12
 _SHOW_SECOND_MARKER_FROM_WEEKS = 10
@@ -530,22 +529,10 @@ def _day_entries(rows: list[_Row]) -> list[engine.DayEntry]:
 
 
 def _rolling_means(rows: list[_Row], today: dt.date) -> tuple[list[dt.date], list[float]]:
-    """M7 for every day from the first entry to ``today``; NaN (a gap in the line)
-    where the 7 days ending that day hold fewer than 4 entries."""
-    pains = {row.day: row.pain for row in rows}
-    days: list[dt.date] = []
-    means: list[float] = []
-    day = rows[0].day
-    while day <= today:
-        window = [
-            pains[d]
-            for d in (day - dt.timedelta(days=n) for n in range(_WINDOW_DAYS))
-            if d in pains
-        ]
-        days.append(day)
-        means.append(sum(window) / len(window) if len(window) >= _MIN_M7_ENTRIES else math.nan)
-        day += dt.timedelta(days=1)
-    return days, means
+    """M7 for every day from the first entry to ``today`` (engine.daily_means); NaN
+    (a gap in the line) where the 7 days ending that day hold fewer than 4 entries."""
+    means = engine.daily_means(_day_entries(rows), last=today)
+    return [day for day, _ in means], [math.nan if mean is None else mean for day, mean in means]
 
 
 def _band(

@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from advice import engine
+from advice import engine, simulate
 from advice.engine import expected_band
 from tracker import services
 from tracker.models import (
@@ -59,17 +59,19 @@ USER_FIELDS = (
 )
 
 TYPICAL = "typical"
-SLOW = "slow"
+EARLY = "early"
 NOT_IMPROVING = "not_improving"
 WORSENING = "worsening"
 RED_FLAG = "red_flag"
 CHRONIC = "chronic"
 RECOVERED = "recovered"
 SPARSE = "sparse"
-# Patient n follows COURSES[n % 8], so any 8 consecutive patients show every course.
+# Patient n follows COURSES[n % 8], so any 8 consecutive patients show every course
+# and, between them, every level of the advice rules (the red-flag course shows
+# emergency or see_gp, by the flag it draws).
 COURSES: tuple[str, ...] = (
     TYPICAL,
-    SLOW,
+    EARLY,
     NOT_IMPROVING,
     WORSENING,
     RED_FLAG,
@@ -79,7 +81,7 @@ COURSES: tuple[str, ...] = (
 )
 COURSE_LABELS: dict[str, str] = {
     TYPICAL: "typical recovery",
-    SLOW: "slow recovery",
+    EARLY: "first week, in bed",
     NOT_IMPROVING: "not improving",
     WORSENING: "worsening",
     RED_FLAG: "red flag",
@@ -89,12 +91,12 @@ COURSE_LABELS: dict[str, str] = {
 }
 # How many days ago the pain started, per course (inclusive range).
 ONSET_DAYS_AGO: dict[str, tuple[int, int]] = {
-    TYPICAL: (30, 40),
-    SLOW: (21, 40),
+    TYPICAL: (20, 80),  # past six weeks too: the typical course should not alert
+    EARLY: (4, 6),  # still in the first week
     NOT_IMPROVING: (26, 45),
     WORSENING: (14, 35),
     RED_FLAG: (5, 21),
-    CHRONIC: (90, 150),  # more than 12 weeks
+    CHRONIC: (92, 150),  # past the twelfth week
     RECOVERED: (42, 70),
     SPARSE: (10, 35),
 }
@@ -229,22 +231,34 @@ def plan_diary(
     after the onset; the diary never reaches back more than ``days`` days."""
     low, high = ONSET_DAYS_AGO[course]
     onset = today - dt.timedelta(days=rng.randint(low, high))
-    first = max(onset + dt.timedelta(days=rng.randint(1, 4)), today - dt.timedelta(days=days - 1))
+    started = 1 if course == EARLY else rng.randint(1, 4)  # days after onset
+    first = max(onset + dt.timedelta(days=started), today - dt.timedelta(days=days - 1))
     level = rng.uniform(6.0, 7.5)  # pain at onset
     plateau = rng.uniform(4.5, 5.5)  # chronic and worsening courses settle here
-    bed_rest_days = rng.choice((0, 0, 1, 2))
+    bed_rest_days = 3 if course == EARLY else rng.choice((0, 0, 1, 2))
+    # Day-to-day variation as the rules were tuned on: the typical courses vary
+    # independently or in bad spells; the courses that show one level vary
+    # independently, so each shows its level.
+    if course in (TYPICAL, SPARSE, RED_FLAG):
+        variation = rng.choice(simulate.VARIATIONS)
+    else:
+        variation = simulate.INDEPENDENT
+    noise = simulate.daily_variation(rng, variation, (today - first).days + 1)
+    by_day = {first + dt.timedelta(days=n): value for n, value in enumerate(noise)}
     entries = []
-    for index, day in enumerate(_logged_days(course=course, rng=rng, first=first, today=today)):
+    logged = _logged_days(course=course, rng=rng, first=first, today=today)
+    for index, day in enumerate(logged):
         days_left = (today - day).days
         pain = _pain(
             course=course,
-            rng=rng,
             level=level,
             plateau=plateau,
             weeks=(day - onset).days / 7,
             days_left=days_left,
+            span=len(logged),
+            noise=by_day[day],
         )
-        function = _function(pain, rng)
+        function = Function.NO if course == EARLY and index < 3 else _function(pain, rng)
         bed_rest = index < bed_rest_days and pain >= 5
         minutes = None if rng.random() < 0.1 else max(0, round(rng.gauss(80 - 8 * pain, 15)))
         if bed_rest and minutes is not None:
@@ -289,18 +303,18 @@ def _logged_days(
 def _pain(
     *,
     course: str,
-    rng: random.Random,
     level: float,
     plateau: float,
     weeks: float,
     days_left: int,
+    span: int,
+    noise: float,
 ) -> int:
-    _faster, typical, slower = expected_band(weeks)
-    noise = rng.gauss(0, 0.6)
-    if course == SLOW:
-        value = level * slower
-    elif course == NOT_IMPROVING:
-        value = level - 1  # flat around the baseline
+    """The course's mean pain that day plus the day's variation, rounded and kept
+    on the 0-10 scale."""
+    _faster, typical, _slower = expected_band(weeks)
+    if course == NOT_IMPROVING:
+        value = level - 0.5  # flat around the baseline
     elif course == WORSENING:
         # Flat, then rising by 4 over the last week.
         value = plateau + 4 * max(0, 6 - days_left) / 6
@@ -308,12 +322,16 @@ def _pain(
     elif course == RED_FLAG:
         value = (level + 0.5) * typical
     elif course == CHRONIC:
-        value = max(4, plateau + (level - plateau) * math.exp(-0.3 * weeks))
-        noise = max(noise, 4 - value)  # still at least 4
+        # Settled at a moderate level, easing by two points over the diary: past
+        # twelve weeks, the patient manages it with their plan.
+        value = plateau - 1.5 + 2 * days_left / max(span, 1)
+    elif course == EARLY:
+        value = level + 1
+        noise /= 2
     elif course == RECOVERED:
         value = level * math.exp(-0.4 * weeks)
         if days_left < 7:
-            return min(1, max(0, round(value + noise)))
+            return min(1, max(0, round(value + noise / 3)))
     else:  # TYPICAL, SPARSE
         value = level * typical
     return min(10, max(0, round(value + noise)))
@@ -519,7 +537,7 @@ def _create_episodes(
         assessment = engine.assess(
             onset=plan.onset,
             today=today,
-            entries=[engine.DayEntry(e.day, e.pain, e.function, e.bed_rest) for e in plan.entries],
+            entries=_day_entries(plan.entries),
             red_flags=[plan.red_flag] if plan.red_flag else [],
         )
         episode = Episode(
@@ -530,7 +548,7 @@ def _create_episodes(
             data_changed_at=now,
         )
         episode.first_improved_on, episode.first_recovered_on = _first_improved_and_recovered(
-            plan.entries, baseline=assessment.baseline
+            plan.entries, onset=plan.onset, today=today
         )
         fields = services.snapshot_fields(
             episode=episode,
@@ -582,22 +600,29 @@ def _create_episodes(
 
 
 def _first_improved_and_recovered(
-    entries: Sequence, *, baseline: float | None
+    entries: Sequence[PlannedEntry], *, onset: dt.date, today: dt.date
 ) -> tuple[dt.date | None, dt.date | None]:
     """The first days the diary showed a meaningful improvement and recovery, as
     the daily assessment would have recorded them had it run every day."""
-    by_day = {e.day: e for e in entries}
+    if not entries:
+        return None, None
     improved = recovered = None
-    for day in sorted(by_day):
-        window = [by_day[d] for d in (day - dt.timedelta(days=n) for n in range(7)) if d in by_day]
-        if len(window) < 4:
-            continue
-        mean_7d = sum(e.pain for e in window) / len(window)
-        if improved is None and engine.meaningful_improvement(baseline, mean_7d):
+    days = engine.assess_days(
+        onset=min(onset, entries[0].day),
+        first=entries[0].day,
+        last=today,
+        entries=_day_entries(entries),
+    )
+    for day, assessment in days:
+        if improved is None and assessment.improved:
             improved = day
-        if recovered is None and mean_7d <= 1 and all(e.function == "yes" for e in window):
+        if recovered is None and assessment.level == engine.RECOVERED:
             recovered = day
     return improved, recovered
+
+
+def _day_entries(entries: Iterable[PlannedEntry]) -> list[engine.DayEntry]:
+    return [engine.DayEntry(e.day, e.pain, e.function, e.bed_rest) for e in entries]
 
 
 def _moment(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:

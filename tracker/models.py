@@ -176,6 +176,7 @@ class Level(models.TextChoices):
     KEEP_MOVING = "keep_moving", _("blijf bewegen")
     TOO_FEW_ENTRIES = "too_few_entries", _("te weinig dagen")
     ON_TRACK = "on_track", _("op koers")
+    SELF_MANAGE = "self_manage", _("zelfmanagement")
     RECOVERED = "recovered", _("hersteld")
 
 
@@ -199,6 +200,8 @@ class Episode(models.Model):
 
     level = models.CharField(_("advies"), max_length=20, choices=Level.choices, blank=True)
     reasons = models.JSONField(_("redenen"), default=list, blank=True)
+    # Seek-help reasons of the last days that keep the level (advice.engine.HOLD_DAYS).
+    held = models.JSONField(_("aangehouden redenen"), default=list, blank=True)
     baseline = models.FloatField(_("startwaarde pijn"), null=True, blank=True)
     mean_7d = models.FloatField(_("gemiddelde pijn 7 dagen"), null=True, blank=True)
     rules_version = models.CharField(_("versie regels"), max_length=20, blank=True)
@@ -382,6 +385,7 @@ class AssessmentRecord(models.Model):
     assessed_on = models.DateField(_("beoordeeld op"))
     level = models.CharField(_("advies"), max_length=20, choices=Level.choices)
     reasons = models.JSONField(_("redenen"), default=list)
+    held = models.JSONField(_("aangehouden redenen"), default=list, blank=True)
     baseline = models.FloatField(_("startwaarde pijn"), null=True)
     mean_7d = models.FloatField(_("gemiddelde pijn 7 dagen"), null=True)
     rules_version = models.CharField(_("versie regels"), max_length=20)

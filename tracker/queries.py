@@ -242,3 +242,15 @@ def level_counts(*, clinic: Clinic) -> dict[str, int]:
         .annotate(n=Count("pk"))
     )
     return {level: counts.get(level, 0) for level in engine.LEVELS}
+
+
+def rules_versions(*, clinic: Clinic) -> dict[str, int]:
+    """How many open episodes carry an assessment of each rules version, newest first."""
+    counts = (
+        Episode.objects.filter(patient__clinic=clinic, closed_at__isnull=True)
+        .exclude(rules_version="")
+        .order_by()
+        .values_list("rules_version")
+        .annotate(n=Count("pk"))
+    )
+    return dict(sorted(counts, reverse=True))

@@ -237,11 +237,11 @@ def episode_reassess(*, episode: Episode, today: dt.date | None = None) -> engin
         today=today,
         red_flag_at=max((at for _code, at in flags), default=None),
     )
-    level_changed = assessment.level != episode.level
+    news = _worth_a_record(episode, assessment)
     for name, value in fields.items():
         setattr(episode, name, value)
     Episode.objects.filter(pk=episode.pk).update(**fields)
-    if level_changed:
+    if news:
         assessment_record(episode=episode, patient=episode.patient).save()
     return assessment
 
@@ -285,7 +285,7 @@ def _episodes_reassess(*, episodes: Sequence[Episode], today: dt.date) -> int:
         assessment = _assess(
             episode=episode, today=today, rows=rows[episode.pk], flags=flags[episode.pk]
         )
-        level_changed = assessment.level != episode.level
+        news = _worth_a_record(episode, assessment)
         fields = snapshot_fields(
             episode=episode,
             assessment=assessment,
@@ -294,7 +294,7 @@ def _episodes_reassess(*, episodes: Sequence[Episode], today: dt.date) -> int:
         )
         for name, value in fields.items():
             setattr(episode, name, value)
-        if level_changed:
+        if news:
             records.append(assessment_record(episode=episode, patient=episode.patient))
     Episode.objects.bulk_update(episodes, list(SNAPSHOT_FIELDS), batch_size=500)
     AssessmentRecord.objects.bulk_create(records, batch_size=500)
@@ -313,9 +313,17 @@ def _assess(*, episode: Episode, today: dt.date, rows, flags) -> engine.Assessme
     )
 
 
+def _worth_a_record(episode: Episode, assessment: engine.Assessment) -> bool:
+    """A history row is written when the level changes, and when another version
+    of the rules made the assessment, so the patient and the physiotherapist see
+    why the advice changed (or that it did not) under the new rules."""
+    return assessment.level != episode.level or assessment.rules_version != episode.rules_version
+
+
 SNAPSHOT_FIELDS = (
     "level",
     "reasons",
+    "held",
     "baseline",
     "mean_7d",
     "rules_version",
@@ -339,23 +347,24 @@ def snapshot_fields(
     fields = {
         "level": assessment.level,
         "reasons": list(assessment.reasons),
+        "held": list(assessment.held),
         "baseline": assessment.baseline,
         "mean_7d": assessment.mean_7d,
         "rules_version": assessment.rules_version,
         "assessed_on": today,
-        "triage_rank": triage.triage_rank(assessment.level, assessment.reasons),
+        "triage_rank": triage.triage_rank(assessment.level, assessment.reasons, assessment.held),
         "red_flag_at": red_flag_at,
         "first_improved_on": episode.first_improved_on,
         "first_recovered_on": episode.first_recovered_on,
         "alert_raised_at": episode.alert_raised_at,
     }
-    if fields["first_improved_on"] is None and engine.meaningful_improvement(
-        assessment.baseline, assessment.mean_7d
-    ):
+    if fields["first_improved_on"] is None and assessment.improved:
         fields["first_improved_on"] = today
     if fields["first_recovered_on"] is None and assessment.level == engine.RECOVERED:
         fields["first_recovered_on"] = today
-    if triage.alert_reasons(assessment.reasons) - triage.alert_reasons(episode.reasons or []):
+    if triage.alert_reasons(assessment.reasons, assessment.held) - triage.alert_reasons(
+        episode.reasons or [], episode.held or []
+    ):
         fields["alert_raised_at"] = timezone.now()
     return fields
 
@@ -364,12 +373,15 @@ def assessment_record(*, episode: Episode, patient: Patient) -> AssessmentRecord
     """An (unsaved) history row for the episode's current snapshot, holding the
     text the patient is shown, in their language."""
     with translation.override(patient.language):
-        message = content.patient_message(episode.level, episode.reasons, patient.clinic)
+        message = content.patient_message(
+            episode.level, episode.reasons, patient.clinic, episode.held
+        )
     return AssessmentRecord(
         episode=episode,
         assessed_on=episode.assessed_on,
         level=episode.level,
         reasons=episode.reasons,
+        held=episode.held,
         baseline=episode.baseline,
         mean_7d=episode.mean_7d,
         rules_version=episode.rules_version,

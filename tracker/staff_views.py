@@ -41,7 +41,8 @@ def _rows(episodes, *, today) -> list[dict]:
                 content.staff_reason_label(reason)
                 for reason in episode.reasons
                 if reason != engine.FEW_ENTRIES or episode.level == engine.TOO_FEW_ENTRIES
-            ],
+            ]
+            + [content.staff_held_label(reason) for reason in episode.held],
             "change": queries.change_percent(episode.baseline, episode.mean_7d),
             "spark": lines.get(episode.pk, queries.Sparkline()),
         }
@@ -124,6 +125,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _("laatste registratie"),
             _("risicofactoren"),
             _("melding nog niet gezien"),
+            _("versie regels"),
         ]
     )
     for episode in episodes:
@@ -134,7 +136,10 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 physio.display_name() if physio else "",
                 episode.week_number(today),
                 content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
-                "; ".join(content.staff_reason_label(reason) for reason in episode.reasons),
+                "; ".join(
+                    [content.staff_reason_label(reason) for reason in episode.reasons]
+                    + [content.staff_held_label(reason) for reason in episode.held]
+                ),
                 _number(episode.baseline),
                 _number(episode.mean_7d),
                 queries.change_percent(episode.baseline, episode.mean_7d) or "",
@@ -142,6 +147,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 episode.last_day.isoformat() if episode.last_day else "",
                 episode.risk_factors_yes,
                 _("ja") if episode.alert_unacknowledged else _("nee"),
+                episode.rules_version,
             ]
         )
     return response
@@ -181,6 +187,10 @@ def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             reasons=[
                 (content.staff_reason_label(r), content.staff_reason_explanation(r))
                 for r in episode.reasons
+            ]
+            + [
+                (content.staff_held_label(r), content.staff_reason_explanation(r))
+                for r in episode.held
             ],
             change=queries.change_percent(episode.baseline, episode.mean_7d),
             week=episode.week_number(today),
@@ -191,7 +201,9 @@ def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _with_labels(record):
-    record.reason_labels = [content.staff_reason_label(reason) for reason in record.reasons]
+    record.reason_labels = [content.staff_reason_label(reason) for reason in record.reasons] + [
+        content.staff_held_label(reason) for reason in record.held
+    ]
     return record
 
 
@@ -273,6 +285,8 @@ def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
                 (level, content.STAFF_LEVEL_LABELS[level], count)
                 for level, count in queries.level_counts(clinic=clinic).items()
             ],
+            "rules_versions": queries.rules_versions(clinic=clinic),
+            "current_rules": engine.RULES_VERSION,
             "today": today,
         },
     )

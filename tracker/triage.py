@@ -1,7 +1,8 @@
 """The caseload's triage order, derived from an episode's stored assessment.
 
 Red flags first (emergency and see_gp together, newest red flag first), then
-see_physio by its first reason, then keep_moving, too_few_entries, on_track and
+see_physio by its first reason (a reason that fired today, else the reason that
+holds the advice), then keep_moving, too_few_entries, on_track, self_manage and
 recovered. The rank is stored on the episode so the dashboard sorts in SQL.
 """
 
@@ -25,7 +26,8 @@ _LEVEL_RANKS = {
     engine.KEEP_MOVING: 6,
     engine.TOO_FEW_ENTRIES: 7,
     engine.ON_TRACK: 8,
-    engine.RECOVERED: 9,
+    engine.SELF_MANAGE: 9,
+    engine.RECOVERED: 10,
 }
 UNASSESSED_RANK = 99
 
@@ -33,12 +35,15 @@ UNASSESSED_RANK = 99
 ALERT_LEVELS = frozenset({engine.EMERGENCY, engine.SEE_GP, engine.SEE_PHYSIO})
 
 
-def triage_rank(level: str, reasons: Sequence[str]) -> int:
+def triage_rank(level: str, reasons: Sequence[str], held: Sequence[str] = ()) -> int:
     if level == engine.SEE_PHYSIO:
-        return _SEE_PHYSIO_RANKS[reasons[0]]
+        return min(
+            _SEE_PHYSIO_RANKS[reason] for reason in (*reasons, *held) if reason in _SEE_PHYSIO_RANKS
+        )
     return _LEVEL_RANKS.get(level, UNASSESSED_RANK)
 
 
-def alert_reasons(reasons: Sequence[str]) -> set[str]:
-    """The reasons that need a person to act."""
-    return {reason for reason in reasons if engine.reason_level(reason) in ALERT_LEVELS}
+def alert_reasons(reasons: Sequence[str], held: Sequence[str] = ()) -> set[str]:
+    """The reasons that need a person to act. A held reason still counts: it was
+    raised when it fired, and firing again while held is not a new alert."""
+    return {reason for reason in (*reasons, *held) if engine.reason_level(reason) in ALERT_LEVELS}

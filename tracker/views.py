@@ -97,7 +97,9 @@ def patient_home(request: HttpRequest) -> HttpResponse:
         {
             "patient": patient,
             "episode": episode,
-            "advice": content.patient_advice(episode.level, episode.reasons, patient.clinic),
+            "advice": content.patient_advice(
+                episode.level, episode.reasons, patient.clinic, episode.held
+            ),
             "today_entry": recent.get(today),
             "days": days,
             "week": episode.week_number(today),
@@ -264,7 +266,9 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
         "tracker/risk_factor_answers.html",
         {
             "education": education,
-            "advice": content.patient_advice(episode.level, episode.reasons, patient.clinic),
+            "advice": content.patient_advice(
+                episode.level, episode.reasons, patient.clinic, episode.held
+            ),
         },
     )
 
