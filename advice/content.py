@@ -47,7 +47,7 @@ from advice.engine import (
 )
 
 if TYPE_CHECKING:
-    from tracker.models import Clinic
+    from tracker.models import Clinic, Patient
 
 __all__ = [
     "ABOUT_THE_APP",
@@ -99,27 +99,30 @@ URGENT_LEVELS: frozenset[str] = frozenset({EMERGENCY, SEE_GP})
 # --- Patient: what it means and what to do, per level --------------------------------
 # SEE_PHYSIO is built in patient_advice(): it names the patient's own clinic.
 
+# EMERGENCY and SEE_GP: the paragraph before the calls and the one after them.
+_DOCTOR_BEFORE: dict[str, Promise] = {
+    EMERGENCY: _(
+        "U heeft een klacht die kan wijzen op een ernstig probleem. Dat is zeldzaam, "
+        "maar een arts moet er nu naar kijken."
+    ),
+    SEE_GP: _("U heeft een klacht waar een arts naar moet kijken. Laat het vandaag nog nakijken."),
+}
+_DOCTOR_AFTER: dict[str, Promise] = {
+    EMERGENCY: _("Wacht niet tot uw volgende afspraak bij de fysiotherapeut."),
+    SEE_GP: _("Vertel uw fysiotherapeut wat de huisarts heeft gezegd."),
+}
+_GP_NOW = _("Bel nu uw huisarts.")
+_GP_TODAY = _("Bel vandaag uw huisarts.")
+_GP_POST_EMERGENCY = _(
+    "Is de huisartspraktijk dicht, zoals 's avonds, 's nachts of in het weekend? Bel dan "
+    "de huisartsenpost."
+)
+_GP_POST_SEE_GP = _(
+    "Is de huisartspraktijk dicht en voelt u zich erg ziek? Bel dan de huisartsenpost."
+)
+_EMERGENCY_112 = _("Is het levensbedreigend? Bel dan 112.")
+
 _LEVEL_PARAGRAPHS: dict[str, tuple[Promise, ...]] = {
-    EMERGENCY: (
-        _(
-            "U heeft een klacht die kan wijzen op een ernstig probleem. Dat is zeldzaam, "
-            "maar een arts moet er nu naar kijken."
-        ),
-        _(
-            "Bel nu uw huisarts. Is de praktijk dicht, zoals 's avonds, 's nachts of in het "
-            "weekend? Bel dan de huisartsenpost."
-        ),
-        _("Is het heel ernstig? Bel dan 112."),
-        _("Wacht niet tot uw volgende afspraak bij de fysiotherapeut."),
-    ),
-    SEE_GP: (
-        _("U heeft een klacht waar een arts naar moet kijken. Laat het vandaag nog nakijken."),
-        _(
-            "Bel vandaag uw huisarts. Is de praktijk dicht en voelt u zich erg ziek? Bel dan "
-            "de huisartsenpost."
-        ),
-        _("Vertel uw fysiotherapeut wat de huisarts heeft gezegd."),
-    ),
     KEEP_MOVING: (
         _(
             "Bewegen helpt uw rug te herstellen. Bewegen is niet schadelijk bij lage rugpijn, "
@@ -381,35 +384,36 @@ _STAFF_RED_FLAG_EXPLANATIONS: dict[str, Promise] = {
 
 @dataclass(frozen=True)
 class Call:
-    """Whom the patient should call. ``phone`` and ``tel`` are set only when the number
-    is known (the patient's own clinic); ``tel`` is a ``tel:+31…`` link target."""
+    """One number to call, in the order the patient should try them. ``line`` says
+    when and whom; ``tel`` (a ``tel:`` link target) and ``phone`` are set only when
+    the number is known: the app never invents one."""
 
+    line: str
     who: str
     phone: str | None = None
     tel: str | None = None
 
     @property
-    def line(self) -> str:
-        """The call as one sentence, e.g. "Bel FysioMaatwerk Tilburg: 013-4683910."."""
-        if self.phone:
-            return gettext("Bel %(clinic)s: %(phone)s.") % {
-                "clinic": self.who,
-                "phone": self.phone,
-            }
-        return gettext("Bel %(who)s.") % {"who": self.who}
+    def button(self) -> str:
+        """The text of the call button, e.g. "Bel FysioMaatwerk Tilburg: 013-4683910"."""
+        return gettext("Bel %(who)s: %(phone)s") % {"who": self.who, "phone": self.phone}
 
 
 @dataclass(frozen=True)
 class Advice:
-    """What the patient is told for one assessment, in the active language."""
+    """What the patient is told for one assessment, in the active language: the
+    paragraphs before the calls, the calls, the paragraphs after them."""
 
     level: str
     title: str
     paragraphs: tuple[str, ...]
     reason_lines: tuple[str, ...]
-    call: Call | None
+    calls: tuple[Call, ...]
+    after: tuple[str, ...]
     urgent: bool
     tone: str
+    # The patient has not given their GP's number: the page offers to add it.
+    gp_number_missing: bool = False
 
 
 def reason_line(reason: str) -> str:
@@ -421,41 +425,49 @@ def reason_line(reason: str) -> str:
 
 
 def patient_advice(
-    level: str, reasons: Sequence[str], clinic: Clinic | None, held: Sequence[str] = ()
+    level: str,
+    reasons: Sequence[str],
+    clinic: Clinic | None,
+    held: Sequence[str] = (),
+    gp: Patient | None = None,
 ) -> Advice:
     """The advice for ``level`` with one line per reason, in the order given, then
     one per held reason (a seek-help reason of the last days that keeps the advice
     standing, see ``advice.engine.HOLD_DAYS``).
 
-    ``clinic`` is the patient's clinic (anything with ``name``, ``phone`` and
-    ``phone_uri``) or None; its name and number appear when the patient should
-    call their physiotherapist.
+    ``clinic`` is the patient's clinic (``name``, ``phone``, ``phone_uri``,
+    ``gp_post_phone``, ``gp_post_phone_uri``) and ``gp`` the patient (``gp_name``,
+    ``gp_phone``, ``gp_phone_uri``), either may be None. The calls name the
+    physiotherapy clinic for ``see_physio``; the patient's own GP, the out-of-hours
+    GP post and (for an emergency) 112 for the doctor levels, with a number only
+    where one is known.
     """
     if level not in LEVELS:
         raise ValueError(f"level: unknown level {level!r}; known levels: {', '.join(LEVELS)}")
     reason_lines = tuple(reason_line(reason) for reason in (*reasons, *held))
-
-    call: Call | None
-    if level == EMERGENCY:
-        call = Call(who=gettext("uw huisarts of de huisartsenpost"))
-        paragraphs = tuple(str(text) for text in _LEVEL_PARAGRAPHS[level])
-    elif level == SEE_GP:
-        call = Call(who=gettext("uw huisarts"))
-        paragraphs = tuple(str(text) for text in _LEVEL_PARAGRAPHS[level])
+    calls: tuple[Call, ...] = ()
+    after: tuple[str, ...] = ()
+    gp_missing = False
+    if level in (EMERGENCY, SEE_GP):
+        paragraphs = (str(_DOCTOR_BEFORE[level]),)
+        calls, gp_missing = _doctor_calls(level, clinic, gp)
+        after = (str(_DOCTOR_AFTER[level]),)
     elif level == SEE_PHYSIO:
+        paragraphs = (str(_SEE_PHYSIO_INTRO),)
         if clinic is not None:
-            call = Call(who=clinic.name, phone=clinic.phone, tel=clinic.phone_uri)
+            who = clinic.name
+            line = gettext("Bel uw fysiotherapeut bij %(clinic)s.") % {"clinic": who}
+            calls = (Call(line=line, who=who, phone=clinic.phone, tel=clinic.phone_uri),)
         else:
-            call = Call(who=gettext("uw fysiotherapeut"))
-        paragraphs = (
-            str(_SEE_PHYSIO_INTRO),
-            call.line,
+            calls = (
+                Call(line=gettext("Bel uw fysiotherapeut."), who=gettext("uw fysiotherapeut")),
+            )
+        after = (
             str(_SEE_PHYSIO_TOGETHER),
             str(_SEE_PHYSIO_MEANWHILE),
             *((str(_HELD_NOTE),) if held else ()),
         )
     else:
-        call = None
         paragraphs = tuple(str(text) for text in _LEVEL_PARAGRAPHS[level])
 
     return Advice(
@@ -463,20 +475,51 @@ def patient_advice(
         title=str(LEVEL_TITLES[level]),
         paragraphs=paragraphs,
         reason_lines=reason_lines,
-        call=call,
+        calls=calls,
+        after=after,
         urgent=level in URGENT_LEVELS,
         tone=LEVEL_TONES[level],
+        gp_number_missing=gp_missing,
     )
 
 
+def _doctor_calls(level: str, clinic, gp) -> tuple[tuple[Call, ...], bool]:
+    """Whom to call for a doctor level: the patient's GP, the GP post, and 112 for
+    an emergency. Returns the calls and whether the GP's number is missing."""
+    gp_name = (gp.gp_name if gp is not None else "") or gettext("uw huisarts")
+    gp_phone = gp.gp_phone if gp is not None else ""
+    gp_call = Call(
+        line=str(_GP_NOW if level == EMERGENCY else _GP_TODAY),
+        who=gp_name,
+        phone=gp_phone or None,
+        tel=gp.gp_phone_uri if gp is not None and gp_phone else None,
+    )
+    post_phone = clinic.gp_post_phone if clinic is not None else ""
+    post_call = Call(
+        line=str(_GP_POST_EMERGENCY if level == EMERGENCY else _GP_POST_SEE_GP),
+        who=gettext("de huisartsenpost"),
+        phone=post_phone or None,
+        tel=clinic.gp_post_phone_uri if clinic is not None and post_phone else None,
+    )
+    calls = [gp_call, post_call]
+    if level == EMERGENCY:
+        calls.append(Call(line=str(_EMERGENCY_112), who="112", phone="112", tel="tel:112"))
+    return tuple(calls), not gp_phone
+
+
 def patient_message(
-    level: str, reasons: Sequence[str], clinic: Clinic | None, held: Sequence[str] = ()
+    level: str,
+    reasons: Sequence[str],
+    clinic: Clinic | None,
+    held: Sequence[str] = (),
+    gp: Patient | None = None,
 ) -> str:
-    """The advice as plain text: the title, the paragraphs (for ``see_physio`` one of
-    them is the call line with the clinic's name and number) and the reasons. Stored
-    in the assessment history as what the patient was told."""
-    advice = patient_advice(level, reasons, clinic, held)
-    parts = [advice.title, *advice.paragraphs]
+    """The advice as plain text: the title, the paragraphs, each call with its
+    number where one is known, and the reasons. Stored in the assessment history
+    as what the patient was told."""
+    advice = patient_advice(level, reasons, clinic, held, gp)
+    calls = [f"{call.line} {call.button}." if call.phone else call.line for call in advice.calls]
+    parts = [advice.title, *advice.paragraphs, *calls, *advice.after]
     if advice.reason_lines:
         lines = "\n".join(f"- {line}" for line in advice.reason_lines)
         parts.append(gettext("Waarom dit advies:") + "\n" + lines)

@@ -63,11 +63,14 @@ def test_staff_changes_are_logged_as_updates_and_creates(world):
     client = client_for(world.physio_a)
     client.post(
         reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk]),
-        {"raised_at": world.patient_a.episodes.get().alert_raised_at.isoformat()},
+        {
+            "raised_at": world.patient_a.episodes.get().alert_raised_at.isoformat(),
+            "action": "called",
+        },
     )
     client.post(
         reverse("tracker:staff_episode_close", args=[world.clinic_a.slug, world.patient_a.pk]),
-        {"outcome": "recovered"},
+        {"outcome": "recovered", "confirm": "on"},
     )
     client.post(
         reverse("tracker:invite_patient", args=[world.clinic_a.slug]),

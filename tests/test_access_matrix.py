@@ -375,11 +375,11 @@ SITE = {
     "tracker:intake": Entry(get=patient_only(redirect("tracker:patient_home"))),
     "tracker:checkin": Entry(get=patient_only()),
     "tracker:red_flags": Entry(get=patient_only()),
+    # A page of its own that asks what happened before a red flag is marked over.
     "tracker:red_flag_resolve": Entry(
-        get=everyone(NOT_ALLOWED),
-        post={
+        get={
             "anonymous": LOGIN,
-            "patient_a": redirect("tracker:patient_home"),
+            "patient_a": OK,
             "patient_b": NOT_FOUND,
             "physio_a": FORBIDDEN,
             "physio_b": FORBIDDEN,
@@ -430,6 +430,7 @@ SITE = {
         post=clinic_a_staff(redirect(patient_a_detail)),
         kwargs=patient_a_at_clinic_a,
         missing=patient_missing,
+        data=lambda t: {"action": "called"},
     ),
     "tracker:invitation_resend": Entry(
         get=everyone(NOT_ALLOWED),
@@ -442,7 +443,18 @@ SITE = {
         post=clinic_a_staff(redirect(patient_a_detail)),
         kwargs=patient_a_at_clinic_a,
         missing=patient_missing,
-        data=lambda t: {"outcome": "recovered"},
+        data=lambda t: {"outcome": "recovered", "confirm": "on"},
+    ),
+    # A physiotherapist's (or admin's) own settings; patients have their own page.
+    "tracker:staff_settings": Entry(
+        get={
+            "anonymous": LOGIN,
+            "patient_a": FORBIDDEN,
+            "patient_b": FORBIDDEN,
+            "physio_a": OK,
+            "physio_b": OK,
+            "admin": OK,
+        },
     ),
 }
 

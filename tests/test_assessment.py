@@ -86,7 +86,7 @@ def test_worsening_after_a_good_start_asks_to_contact_the_physio(episode):
 def test_resolving_a_red_flag_lowers_the_level_again(episode):
     services.red_flags_report(episode=episode, codes=["accident"], today=TODAY)
     report = episode.red_flags.get()
-    services.red_flag_resolve(report=report, today=TODAY)
+    services.red_flag_resolve(report=report, resolution="seen_doctor", today=TODAY)
     episode.refresh_from_db()
     assert episode.level == engine.TOO_FEW_ENTRIES
     assert [r.level for r in AssessmentRecord.objects.order_by("assessed_at", "pk")][-2:] == [
@@ -115,7 +115,7 @@ def test_the_risk_factors_come_back_once_when_not_improving_first_fires(episode)
 
 
 def test_a_closed_episode_refuses_new_entries(episode):
-    services.episode_close(episode=episode)
+    services.episode_close(episode=episode, outcome="recovered")
     with pytest.raises(Exception, match="afgesloten"):
         log(episode, 0, pain=3)
     assert episode.closed_at <= timezone.now()

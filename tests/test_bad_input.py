@@ -580,12 +580,14 @@ class StaffFormsTests(BadInputTestCase):
     @given(outcome=query_value(st.sampled_from(Outcome.values)))
     def test_staff_close_an_episode_only_with_a_known_outcome(self, outcome):
         url = reverse("tracker:staff_episode_close", args=["clinic-a", self.patient_a.pk])
-        response = self.client_of("physio-a").post(url, {"outcome": outcome})
-        assert response.status_code == 302
+        data = {"outcome": outcome, "confirm": "on"}
+        response = self.client_of("physio-a").post(url, data)
         episode = Episode.objects.filter(patient=self.patient_a).latest("opened_at")
         if last(outcome) in Outcome.values:
+            assert response.status_code == 302
             assert episode.outcome == last(outcome) and not episode.is_open
         else:
+            assert shows_the_form_again(response, {"confirm": "on"})
             assert episode.is_open and episode.outcome == ""
         self.assert_nothing_invalid_stored()
 

@@ -31,7 +31,7 @@ from advice.engine import (
     YELLOW_FLAGS,
     reason_level,
 )
-from tracker.models import Clinic, RedFlag
+from tracker.models import Clinic, Patient, RedFlag
 
 ALL_REASONS = (*REASONS, *(RED_FLAG_PREFIX + code for code in RED_FLAGS))
 LANGUAGES = ("nl", "en")
@@ -48,8 +48,17 @@ def in_language(lang: str, func, *args):
         return func(*args)
 
 
-def advice_in(lang: str, level: str, reasons=(), clinic=None, held=()) -> content.Advice:
-    return in_language(lang, content.patient_advice, level, tuple(reasons), clinic, tuple(held))
+def patient_with_gp(gp_name="Huisartsenpraktijk De Linde", gp_phone="013-5551234") -> Patient:
+    return Patient(gp_name=gp_name, gp_phone=gp_phone)
+
+
+def advice_in(lang: str, level: str, reasons=(), clinic=None, held=(), gp=None) -> content.Advice:
+    return in_language(lang, content.patient_advice, level, tuple(reasons), clinic, tuple(held), gp)
+
+
+def body(advice: content.Advice) -> list[str]:
+    """What the patient reads below the title, in order."""
+    return [*advice.paragraphs, *(call.line for call in advice.calls), *advice.after]
 
 
 def every_patient_text(lang: str) -> list[str]:
@@ -58,7 +67,7 @@ def every_patient_text(lang: str) -> list[str]:
         texts = [str(text) for text in content.LEVEL_TITLES.values()]
         for level in LEVELS:
             advice = content.patient_advice(level, ALL_REASONS, tilburg())
-            texts += [advice.title, *advice.paragraphs, *advice.reason_lines]
+            texts += [advice.title, *body(advice), *advice.reason_lines]
             texts.append(content.patient_message(level, ALL_REASONS, tilburg()))
         texts += [str(text) for text in content.RED_FLAG_QUESTIONS.values()]
         texts += [str(text) for text in content.RISK_FACTOR_EDUCATION.values()]
@@ -80,9 +89,9 @@ def test_every_level_has_patient_advice_with_a_body_in_dutch_and_in_english(leve
     english = advice_in("en", level, clinic=tilburg())
     assert dutch.level == english.level == level
     assert dutch.title == in_language("nl", str, content.LEVEL_TITLES[level])
-    assert len(dutch.paragraphs) >= 2
-    assert len(english.paragraphs) == len(dutch.paragraphs)
-    for nl_text, en_text in zip(dutch.paragraphs, english.paragraphs, strict=True):
+    assert len(body(dutch)) >= 2
+    assert len(body(english)) == len(body(dutch))
+    for nl_text, en_text in zip(body(dutch), body(english), strict=True):
         assert nl_text.strip() and en_text.strip()
         assert en_text != nl_text
 
@@ -202,11 +211,12 @@ def test_see_physio_advice_carries_the_clinic_name_phone_and_tel_link():
     clinic = tilburg()
     for lang in LANGUAGES:
         advice = advice_in(lang, SEE_PHYSIO, [WORSENING], clinic)
-        body = " ".join(advice.paragraphs)
-        assert clinic.name in body
-        assert clinic.phone in body
-        assert advice.call == content.Call(
-            who=clinic.name, phone="013-4683910", tel="tel:+31134683910"
+        (call,) = advice.calls
+        assert clinic.name in call.line
+        assert (call.who, call.phone, call.tel) == (
+            clinic.name,
+            "013-4683910",
+            "tel:+31134683910",
         )
         assert advice.tone == "warning"
         assert not advice.urgent
@@ -214,23 +224,45 @@ def test_see_physio_advice_carries_the_clinic_name_phone_and_tel_link():
 
 def test_see_physio_advice_without_a_clinic_still_asks_to_call_the_physiotherapist():
     advice = advice_in("nl", SEE_PHYSIO, [NOT_IMPROVING])
-    assert advice.call is not None
-    assert advice.call.tel is None
-    assert "fysiotherapeut" in " ".join(advice.paragraphs)
+    (call,) = advice.calls
+    assert call.tel is None
+    assert "fysiotherapeut" in call.line
 
 
-def test_emergency_advice_says_huisarts_and_huisartsenpost_now_and_is_urgent():
+def test_emergency_advice_names_the_gp_the_gp_post_and_112_in_that_order():
     advice = advice_in("nl", EMERGENCY, ["red_flag:leg_weakness"], tilburg())
-    text = " ".join((advice.title, *advice.paragraphs))
-    assert "huisarts" in text
-    assert "huisartsenpost" in text
+    gp, post, emergency = advice.calls
+    assert gp.line == "Bel nu uw huisarts."
+    assert "huisartsenpost" in post.line
+    assert (emergency.phone, emergency.tel) == ("112", "tel:112")
     assert "nu" in advice.title
-    assert "112" in text
     assert advice.urgent
     assert advice.tone == "danger"
-    assert advice.call is not None and advice.call.tel is None
     english = advice_in("en", EMERGENCY, ["red_flag:leg_weakness"], tilburg())
     assert "GP" in english.title and "now" in english.title
+
+
+def test_no_number_is_invented_for_a_gp_or_gp_post_nobody_gave():
+    advice = advice_in("nl", EMERGENCY, ["red_flag:bladder_bowel"], tilburg())
+    gp, post, _112 = advice.calls
+    assert (gp.phone, gp.tel, post.phone, post.tel) == (None, None, None, None)
+    assert post.who == "de huisartsenpost"
+    assert advice.gp_number_missing
+
+
+def test_the_patients_gp_and_the_clinics_gp_post_are_offered_to_tap():
+    clinic = tilburg()
+    clinic.gp_post_phone = "0900-1234567"
+    advice = advice_in("nl", SEE_GP, ["red_flag:accident"], clinic, gp=patient_with_gp())
+    gp, post = advice.calls  # no 112 for "see your GP today"
+    assert (gp.who, gp.phone, gp.tel) == (
+        "Huisartsenpraktijk De Linde",
+        "013-5551234",
+        "tel:+31135551234",
+    )
+    assert gp.line == "Bel vandaag uw huisarts."
+    assert (post.phone, post.tel) == ("0900-1234567", "tel:+319001234567")
+    assert not advice.gp_number_missing
 
 
 def test_see_gp_advice_says_today_and_is_urgent():
@@ -269,10 +301,10 @@ def test_the_reason_lines_follow_the_order_given():
 def test_held_advice_names_the_held_reason_and_says_it_stays_a_few_days():
     advice = advice_in("nl", SEE_PHYSIO, [], tilburg(), held=[DAILY_ACTIVITIES])
     assert advice.reason_lines == (content.reason_line(DAILY_ACTIVITIES),)
-    assert any("blijft een paar dagen staan" in paragraph for paragraph in advice.paragraphs)
+    assert any("blijft een paar dagen staan" in paragraph for paragraph in body(advice))
     assert not any(
         "blijft een paar dagen staan" in paragraph
-        for paragraph in advice_in("nl", SEE_PHYSIO, [DAILY_ACTIVITIES], tilburg()).paragraphs
+        for paragraph in body(advice_in("nl", SEE_PHYSIO, [DAILY_ACTIVITIES], tilburg()))
     )
 
 
@@ -382,6 +414,19 @@ def test_the_advice_partial_gives_a_large_call_button_for_the_clinic():
     assert "btn-lg" in html
     assert html.count("013-4683910") == 1
     assert "<script" not in html and "style=" not in html
+
+
+def test_the_advice_partial_gives_a_button_for_each_number_it_knows():
+    clinic = tilburg()
+    clinic.gp_post_phone = "0900-1234567"
+    advice = content.patient_advice(
+        EMERGENCY, ["red_flag:leg_weakness"], clinic, gp=patient_with_gp()
+    )
+    html = render_to_string("includes/_advice.html", {"advice": advice})
+    assert html.count('class="btn btn-lg btn-danger w-100"') == 3
+    for tel in ("tel:+31135551234", "tel:+319001234567", "tel:112"):
+        assert f'href="{tel}"' in html
+    assert html.count("Bel nu uw huisarts.") == 1
 
 
 def test_the_advice_partial_has_no_call_button_without_a_number():

@@ -40,7 +40,8 @@ from tests.test_access_matrix import (
 from tracker import services
 from tracker.models import (
     AccessLog,
-    AlertAcknowledgement,
+    CaseloadVisit,
+    ContactRecord,
     DailyEntry,
     Episode,
     Patient,
@@ -115,11 +116,14 @@ def database(*, assessment: bool = True) -> dict[str, list]:
 
 
 def assert_unchanged_but_for_reads(before: dict, after: dict) -> None:
-    """Equal, except that the access log may have grown (it is append-only)."""
+    """Equal, except that the access log may have grown (it is append-only) and a
+    physiotherapist's caseload visit may be recorded ("new since you last looked"):
+    both record that someone looked, and change nobody's data."""
     log = AccessLog._meta.label
     assert after[log][: len(before[log])] == before[log]
-    assert {k: v for k, v in after.items() if k != log} == {
-        k: v for k, v in before.items() if k != log
+    reads = {log, CaseloadVisit._meta.label}
+    assert {k: v for k, v in after.items() if k not in reads} == {
+        k: v for k, v in before.items() if k not in reads
     }
 
 
@@ -176,7 +180,7 @@ def open_the_invitation(client: Client, t: Things) -> str:
 
 
 def no_open_episode(client: Client, t: Things) -> str:
-    services.episode_close(episode=t.episode_a)
+    services.episode_close(episode=t.episode_a, outcome="recovered")
     return reverse("tracker:episode_new")
 
 
@@ -189,7 +193,7 @@ def intake_not_done(client: Client, t: Things) -> str:
 def red_flags_resolved(client: Client, t: Things) -> str:
     """A patient closes the diary only once no red flag is open."""
     for report in t.episode_a.red_flags.filter(resolved_at__isnull=True):
-        services.red_flag_resolve(report=report)
+        services.red_flag_resolve(report=report, resolution="gone")
     return reverse("tracker:episode_close")
 
 
@@ -216,14 +220,16 @@ SITE_POSTS = {
     "tracker:intake": Post("patient_a", intake_answers, True, intake_not_done),
     "tracker:checkin": Post("patient_a", checkin_today, True),
     "tracker:red_flags": Post("patient_a", lambda t: checklist("fever_unwell"), True),
-    "tracker:red_flag_resolve": Post("patient_a", writes=True),
+    "tracker:red_flag_resolve": Post("patient_a", lambda t: {"resolution": "gone"}, True),
     "tracker:risk_factors": Post(
         "patient_a",
         lambda t: {f"risk_{code}": "no" for code in engine.YELLOW_FLAGS},
         True,
         risk_factors_due,
     ),
-    "tracker:episode_close": Post("patient_a", writes=True, prepare=red_flags_resolved),
+    "tracker:episode_close": Post(
+        "patient_a", lambda t: {"outcome": "improved"}, True, red_flags_resolved
+    ),
     "tracker:episode_new": Post(
         "patient_a", lambda t: {"onset": timezone.localdate().isoformat()}, True, no_open_episode
     ),
@@ -232,8 +238,13 @@ SITE_POSTS = {
         "patient_a", lambda t: {"confirm": "on", "password": PASSWORD}, True
     ),
     "tracker:invite_patient": Post("physio_a", invitation_data, True),
-    "tracker:alert_acknowledge": Post("physio_a", lambda t: shown_alert(t.world.patient_a), True),
-    "tracker:staff_episode_close": Post("physio_a", lambda t: {"outcome": "improved"}, True),
+    "tracker:alert_acknowledge": Post(
+        "physio_a", lambda t: shown_alert(t.world.patient_a) | {"action": "called"}, True
+    ),
+    "tracker:staff_episode_close": Post(
+        "physio_a", lambda t: {"outcome": "improved", "confirm": "on"}, True
+    ),
+    "tracker:staff_settings": Post("physio_a", lambda t: {}, True),
     "tracker:invitation_resend": Post("physio_a"),
 }
 
@@ -369,9 +380,10 @@ GET_CASES = [
 
 @pytest.mark.parametrize(("key", "persona"), GET_CASES)
 def test_a_get_changes_nothing(key, persona, things):
-    """Every row of every model is the same afterwards, with three exceptions: the
-    access log may have grown (existing records untouched), session data may have
-    changed, and an episode's stored assessment may have been refreshed (level,
+    """Every row of every model is the same afterwards, with four exceptions: the
+    access log may have grown (existing records untouched), a caseload visit may be
+    recorded, session data may have changed, and an episode's stored assessment may
+    have been refreshed (level,
     reasons, baseline, mean_7d, rules_version, assessed_on, triage_rank,
     red_flag_at, first_improved_on, first_recovered_on, alert_raised_at)."""
     client = things.client(persona)
@@ -471,9 +483,9 @@ def test_acknowledging_an_alert_touches_only_that_patient(things, other):
     w = things.world
     target, bystander = alerted(w.patient_a), alerted(getattr(w, other))
     url = reverse("tracker:alert_acknowledge", args=[w.clinic_a.slug, w.patient_a.pk])
-    data = {**pointing_at(getattr(w, other)), **shown_alert(w.patient_a)}
+    data = {**pointing_at(getattr(w, other)), **shown_alert(w.patient_a), "action": "called"}
     assert client_for(w.physio_a).post(url, data).status_code == 302
-    assert list(AlertAcknowledgement.objects.values_list("episode", flat=True)) == [target.pk]
+    assert list(ContactRecord.objects.values_list("episode", flat=True)) == [target.pk]
     target.refresh_from_db()
     bystander.refresh_from_db()
     assert not target.alert_unacknowledged
@@ -484,7 +496,7 @@ def test_acknowledging_an_alert_touches_only_that_patient(things, other):
 def test_closing_an_episode_closes_only_that_patients(things, other):
     w = things.world
     url = reverse("tracker:staff_episode_close", args=[w.clinic_a.slug, w.patient_a.pk])
-    data = {"outcome": "improved"} | pointing_at(getattr(w, other))
+    data = {"outcome": "improved", "confirm": "on"} | pointing_at(getattr(w, other))
     assert client_for(w.physio_a).post(url, data).status_code == 302
     closed = Episode.objects.filter(closed_at__isnull=False)
     assert list(closed.values_list("pk", "outcome")) == [(things.episode_a.pk, "improved")]

@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 import time_machine
@@ -14,7 +15,7 @@ from advice import engine
 from tests.conftest import client_for
 from tests.factories import make_entry, make_patient
 from tracker import services
-from tracker.models import AlertAcknowledgement, DailyEntry, Episode
+from tracker.models import ContactRecord, DailyEntry, Episode
 
 
 def assessed(patient, level: str, reasons=(), *, red_flag_at=None) -> Episode:
@@ -245,12 +246,14 @@ def test_acknowledging_an_alert_records_who_and_when(world):
     )
     assert row()["episode"].alert_unacknowledged
     url = reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
-    response = client_for(world.physio_a).post(url, shown(world.patient_a))
+    data = shown(world.patient_a) | {"action": "called", "note": "Afspraak morgen 9 uur."}
+    response = client_for(world.physio_a).post(url, data)
     assert response.status_code == 302
-    ack = AlertAcknowledgement.objects.get()
-    assert (ack.user, ack.level) == (world.physio_a, engine.SEE_GP)
+    ack = ContactRecord.objects.get()
+    assert (ack.user, ack.level, ack.action) == (world.physio_a, engine.SEE_GP, "called")
+    assert ack.note == "Afspraak morgen 9 uur."
     assert not row()["episode"].alert_unacknowledged
-    assert "gezien" in dashboard(world.physio_a, world.clinic_a).content.decode()
+    assert "afgehandeld" in dashboard(world.physio_a, world.clinic_a).content.decode()
 
 
 def test_a_new_alert_after_acknowledging_is_new_again(world):
@@ -258,7 +261,7 @@ def test_a_new_alert_after_acknowledging_is_new_again(world):
     services.red_flags_report(episode=episode, codes=["accident"])
     client_for(world.physio_a).post(
         reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk]),
-        shown(world.patient_a),
+        shown(world.patient_a) | {"action": "no_answer"},
     )
     services.red_flags_report(episode=Episode.objects.get(pk=episode.pk), codes=["leg_weakness"])
     assert Episode.objects.get(pk=episode.pk).alert_unacknowledged
@@ -270,10 +273,10 @@ def test_an_alert_raised_after_the_page_was_shown_is_not_acknowledged_unseen(wor
     seen = shown(world.patient_a)  # the physio opens the page: "see_gp"
     services.red_flags_report(episode=Episode.objects.get(pk=episode.pk), codes=["leg_weakness"])
     url = reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
-    response = client_for(world.physio_a).post(url, seen, follow=True)
+    response = client_for(world.physio_a).post(url, seen | {"action": "called"}, follow=True)
     assert "Er is intussen een nieuwe melding" in response.content.decode()
     assert Episode.objects.get(pk=episode.pk).alert_unacknowledged
-    assert not AlertAcknowledgement.objects.exists()
+    assert not ContactRecord.objects.exists()
 
 
 def test_acknowledging_needs_a_post_and_the_right_clinic(world):
@@ -286,14 +289,31 @@ def test_acknowledging_needs_a_post_and_the_right_clinic(world):
 
 def test_staff_close_an_episode_with_an_outcome(world):
     url = reverse("tracker:staff_episode_close", args=[world.clinic_a.slug, world.patient_a.pk])
-    client_for(world.physio_a).post(url, {"outcome": "referred"})
+    client_for(world.physio_a).post(url, {"outcome": "referred", "confirm": "on"})
     episode = world.patient_a.episodes.get()
     assert (episode.is_open, episode.outcome) == (False, "referred")
 
 
+def test_staff_close_asks_for_confirmation_and_preselects_no_outcome(world):
+    url = reverse("tracker:staff_episode_close", args=[world.clinic_a.slug, world.patient_a.pk])
+    client = client_for(world.physio_a)
+    detail = reverse("tracker:patient_detail", args=[world.clinic_a.slug, world.patient_a.pk])
+    outcomes = re.compile(r'<input type="radio"[^>]*name="outcome"[^>]*>')
+    page = client.get(detail).content.decode()
+    assert len(outcomes.findall(page)) == 5
+    assert not any("checked" in radio for radio in outcomes.findall(page))
+    response = client.post(url, {"outcome": "referred"})  # not confirmed
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Vink dit aan om te bevestigen dat u wilt afsluiten." in body
+    (kept,) = [radio for radio in outcomes.findall(body) if "checked" in radio]
+    assert 'value="referred"' in kept  # what was chosen is kept
+    assert world.patient_a.episodes.get().is_open
+
+
 def test_a_bad_outcome_closes_nothing(world):
     url = reverse("tracker:staff_episode_close", args=[world.clinic_a.slug, world.patient_a.pk])
-    response = client_for(world.physio_a).post(url, {"outcome": "gone"}, follow=True)
+    response = client_for(world.physio_a).post(url, {"outcome": "gone", "confirm": "on"})
     assert "Uitkomst" in response.content.decode()
     assert world.patient_a.episodes.get().is_open
 
@@ -414,9 +434,10 @@ def test_the_dashboard_uses_a_fixed_number_of_queries(world, size, django_assert
     _caseload(world, size)
     client = client_for(world.physio_a)
     url = reverse("tracker:clinic_dashboard", args=[world.clinic_a.slug])
-    # session, user, two-factor device, role, clinic, count, page, sparklines,
-    # access log, clinic switch
-    with django_assert_num_queries(10):
+    client.get(url)  # the first look of the session records the visit ("new since")
+    # session, user, two-factor device, role, clinic, count, page, counts per
+    # level, sparklines, access log, clinic switch
+    with django_assert_num_queries(11):
         assert client.get(url, {"level": engine.ON_TRACK}).status_code == 200
 
 
@@ -430,7 +451,7 @@ def test_the_patient_detail_uses_a_fixed_number_of_queries(world, size, django_a
     services.episode_reassess(episode=episode)
     url = reverse("tracker:patient_detail", args=[world.clinic_a.slug, world.patient_a.pk])
     # session, user, two-factor device, role, clinic, patient, access log,
-    # episodes, entries, red flags, risk factors, assessments, acknowledgements
+    # episodes, entries, red flags, risk factors, assessments, contacts
     with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
 

@@ -69,7 +69,8 @@ def test_a_red_flag_at_the_first_visit_gives_urgent_advice_on_every_page(newcome
         reverse("tracker:checkin"),
     ):
         page = client.get(url).content.decode()
-        assert "Let op: neem contact op met een arts" in page, url
+        assert "Bel nu uw huisarts of de huisartsenpost" in page, url
+        assert "Is dit voorbij?" in page, url
 
 
 def test_unanswered_questions_are_named_and_the_onset_is_kept(newcomer):

@@ -44,7 +44,7 @@ def test_the_csv_download_holds_the_same_records(world):
 
 def test_the_patient_closes_the_episode_and_starts_a_new_one(world):
     client = client_for(world.patient_a.user)
-    client.post(reverse("tracker:episode_close"))
+    client.post(reverse("tracker:episode_close"), {"outcome": "recovered"})
     episode = world.patient_a.episodes.get()
     assert (episode.is_open, episode.outcome) == (False, "recovered")
     assert "Nieuw dagboek starten" in client.get(reverse("tracker:patient_home")).content.decode()
@@ -57,7 +57,7 @@ def test_the_patient_closes_the_episode_and_starts_a_new_one(world):
 
 def test_a_new_episode_in_the_future_is_refused(world):
     client = client_for(world.patient_a.user)
-    client.post(reverse("tracker:episode_close"))
+    client.post(reverse("tracker:episode_close"), {"outcome": "recovered"})
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     response = client.post(reverse("tracker:episode_new"), {"onset": tomorrow.isoformat()})
     assert "Deze datum ligt in de toekomst." in response.content.decode()
@@ -94,7 +94,7 @@ def test_staff_cannot_download_a_patients_export_as_their_own(world):
 
 def test_an_onset_years_ago_is_questioned(world):
     client = client_for(world.patient_a.user)
-    client.post(reverse("tracker:episode_close"))
+    client.post(reverse("tracker:episode_close"), {"outcome": "recovered"})
     response = client.post(reverse("tracker:episode_new"), {"onset": "2001-01-01"})
     assert "meer dan 5 jaar terug" in response.content.decode()
     assert world.patient_a.episodes.count() == 1
@@ -104,6 +104,8 @@ def test_the_diary_cannot_be_closed_while_a_red_flag_is_open(world):
     from tracker import services
 
     services.red_flags_report(episode=world.patient_a.episodes.get(), codes=["leg_weakness"])
-    response = client_for(world.patient_a.user).post(reverse("tracker:episode_close"), follow=True)
+    response = client_for(world.patient_a.user).post(
+        reverse("tracker:episode_close"), {"outcome": "recovered"}, follow=True
+    )
     assert "U heeft nog een alarmsignaal open" in response.content.decode()
     assert world.patient_a.episodes.get().is_open

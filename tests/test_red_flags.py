@@ -7,7 +7,7 @@ from tests.conftest import client_for
 from tracker.models import RedFlagReport
 
 URL = reverse("tracker:red_flags")
-BANNER = "Let op: neem contact op met een arts"
+BANNER = "Is dit voorbij?"  # the banner lists each red flag with this link
 
 
 def checklist(*present) -> dict:
@@ -30,7 +30,7 @@ def test_reporting_a_red_flag_shows_the_urgent_message_until_it_is_resolved(worl
         assert BANNER in client.get(url).content.decode()
 
     report = RedFlagReport.objects.get()
-    client.post(reverse("tracker:red_flag_resolve", args=[report.pk]))
+    client.post(reverse("tracker:red_flag_resolve", args=[report.pk]), {"resolution": "gone"})
     assert BANNER not in client.get(reverse("tracker:progress")).content.decode()
     episode.refresh_from_db()
     assert episode.level != engine.SEE_GP
@@ -60,18 +60,52 @@ def test_another_patients_red_flag_cannot_be_resolved(world):
     client_for(world.patient_b.user).post(URL, checklist("accident"))
     report = RedFlagReport.objects.get()
     response = client_for(world.patient_a.user).post(
-        reverse("tracker:red_flag_resolve", args=[report.pk])
+        reverse("tracker:red_flag_resolve", args=[report.pk]), {"resolution": "gone"}
     )
     assert response.status_code == 404
     report.refresh_from_db()
     assert report.resolved_at is None
 
 
-def test_resolving_needs_a_post(world):
-    client_for(world.patient_a.user).post(URL, checklist("accident"))
+def test_one_tap_does_not_clear_a_red_flag(world):
+    # The banner's link opens a page that asks what happened; only a choice clears it.
+    client = client_for(world.patient_a.user)
+    client.post(URL, checklist("leg_weakness"))
     report = RedFlagReport.objects.get()
     url = reverse("tracker:red_flag_resolve", args=[report.pk])
-    assert client_for(world.patient_a.user).get(url).status_code == 405
+    page = client.get(url).content.decode()
+    assert "Wat is er gebeurd?" in page
+    for choice in ("Ik heb een arts gesproken", "per vergissing", "vanzelf weggegaan"):
+        assert choice in page
+    response = client.post(url, {"resolution": ""})
+    assert response.status_code == 200
+    assert "Kies wat er is gebeurd." in response.content.decode()
+    report.refresh_from_db()
+    assert report.resolved_at is None and report.resolution == ""
+
+
+def test_resolving_records_what_happened(world):
+    client = client_for(world.patient_a.user)
+    client.post(URL, checklist("leg_weakness"))
+    report = RedFlagReport.objects.get()
+    url = reverse("tracker:red_flag_resolve", args=[report.pk])
+    assert client.post(url, {"resolution": "seen_doctor"})["Location"] == reverse(
+        "tracker:patient_home"
+    )
+    report.refresh_from_db()
+    assert report.resolved_at is not None
+    assert report.resolution == "seen_doctor"
+    # Already over: the page leads home instead of asking again.
+    assert client.get(url)["Location"] == reverse("tracker:patient_home")
+
+
+def test_the_urgent_text_appears_once_on_the_home_page(world):
+    client = client_for(world.patient_a.user)
+    client.post(URL, checklist("bladder_bowel"))
+    page = client.get(reverse("tracker:patient_home")).content.decode()
+    assert page.count("Bel nu uw huisarts of de huisartsenpost") == 1
+    assert page.count("Bel nu uw huisarts.") == 1
+    assert page.count('href="tel:112"') == 1
 
 
 def test_a_visitor_is_sent_to_log_in(client, db):

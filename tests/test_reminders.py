@@ -55,7 +55,7 @@ def test_closed_episodes_and_unfinished_first_visits_get_no_reminder(world):
     user = world.patient_a.user
     user.email = "a@example.org"
     user.save()
-    services.episode_close(episode=world.patient_a.episodes.get())
+    services.episode_close(episode=world.patient_a.episodes.get(), outcome="recovered")
     newcomer = make_patient(world.clinic_a, onset=dt.date.today(), intake_done=False)
     newcomer.user.email = "new@example.org"
     newcomer.user.save()

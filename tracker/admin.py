@@ -101,7 +101,11 @@ class HerstelpadUserAdmin(UserAdmin):
     # Plain, labelled form fields: the two-pane group filter and the split
     # date/time inputs are not accessible.
     filter_horizontal = ()
-    readonly_fields = ("last_login", "date_joined")
+    readonly_fields = ("last_login", "date_joined", "digest_sent_at")
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        (_("Meldingen per e-mail"), {"fields": ("digest", "digest_sent_at")}),
+    )
 
 
 def _staff_candidates(db_field, kwargs):
@@ -124,7 +128,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):
-    list_display = ("name", "city", "phone", "active")
+    list_display = ("name", "city", "phone", "gp_post_phone", "active")
     list_filter = ("active",)
     search_fields = ("name", "city", "slug")
     prepopulated_fields = {"slug": ("city",)}
@@ -184,6 +188,7 @@ class PatientAdmin(AccessLoggedAdmin):
 class RedFlagReportInline(admin.TabularInline):
     model = RedFlagReport
     extra = 0
+    readonly_fields = ("notified_at", "acknowledged_at")
 
 
 @admin.register(Episode)
@@ -198,6 +203,7 @@ class EpisodeAdmin(AccessLoggedAdmin):
     readonly_fields = (
         "level",
         "reasons",
+        "held",
         "baseline",
         "mean_7d",
         "rules_version",

@@ -12,7 +12,10 @@ def patient_alerts(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if request.session.get(ROLE_KEY) != "patient":  # set by StaffSessionMiddleware
+    role = request.session.get(ROLE_KEY)  # set at login (StaffSessionMiddleware)
+    if role == "physio":
+        return {"is_physio_user": True}
+    if role != "patient":
         return {}
     flags = list(
         RedFlagReport.objects.filter(
@@ -24,7 +27,8 @@ def patient_alerts(request: HttpRequest) -> dict:
         # What to do comes from the advice texts of the most severe flag's level.
         codes = [flag.code for flag in flags]
         level = min((engine.RED_FLAGS[code] for code in codes), key=engine.LEVELS.index)
+        patient = flags[0].episode.patient
         context["red_flag_advice"] = content.patient_advice(
-            level, [engine.red_flag_reason(code) for code in codes], flags[0].episode.patient.clinic
+            level, [engine.red_flag_reason(code) for code in codes], patient.clinic, gp=patient
         )
     return context

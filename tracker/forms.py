@@ -21,14 +21,18 @@ from advice import content, engine
 from tracker import services
 from tracker.models import (
     Clinic,
+    ContactAction,
     DailyEntry,
     Function,
     Language,
     Outcome,
+    Patient,
+    Resolution,
     RiskFactor,
     User,
     WorkStatus,
 )
+from tracker.phones import validate_phone
 
 YES_NO = [("yes", _("Ja")), ("no", _("Nee"))]
 
@@ -213,8 +217,42 @@ class RiskFactorForm(RiskFactorStatements, forms.Form):
         self.helper.layout = Layout(*_buttons(self.add_risk_factor_fields()))
 
 
-class IntakeForm(RedFlagQuestions, RiskFactorStatements, forms.Form):
-    """The first visit: the onset date, the red flags and the risk factors."""
+def _phone_field(label, help_text="") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        max_length=20,
+        required=False,
+        validators=[validate_phone],
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class ContactFields:
+    """The patient's own phone number and GP practice: optional, so the advice can
+    offer the number to call and the clinic can call back."""
+
+    def add_contact_fields(self) -> list[str]:
+        self.fields["gp_name"] = forms.CharField(
+            label=_("Naam van uw huisartspraktijk"), max_length=100, required=False
+        )
+        self.fields["gp_phone"] = _phone_field(
+            _("Telefoonnummer van uw huisarts"),
+            _("Dan staat het klaar om te bellen als u een arts nodig heeft."),
+        )
+        self.fields["phone"] = _phone_field(
+            _("Uw eigen telefoonnummer"),
+            _("Zo kan uw fysiotherapeut u bellen als dat nodig is."),
+        )
+        return ["gp_name", "gp_phone", "phone"]
+
+    def contacts(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name].strip() for name in ("gp_name", "gp_phone", "phone")}
+
+
+class IntakeForm(RedFlagQuestions, RiskFactorStatements, ContactFields, forms.Form):
+    """The first visit: the onset date, the red flags, the risk factors and how to
+    reach the patient's GP and the patient."""
 
     onset = forms.DateField(
         label=_("Op welke dag begon uw rugpijn?"),
@@ -238,6 +276,9 @@ class IntakeForm(RedFlagQuestions, RiskFactorStatements, forms.Form):
                 *_buttons(self.add_red_flag_fields()),
             ),
             Fieldset(_("Wat past bij u?"), *_buttons(self.add_risk_factor_fields())),
+            Fieldset(
+                _("Uw huisarts en uw telefoonnummer (mag leeg blijven)"), *self.add_contact_fields()
+            ),
         )
 
     def clean_onset(self) -> dt.date:
@@ -315,14 +356,93 @@ class NewEpisodeForm(forms.Form):
 
 
 class CloseEpisodeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Uitkomst"), choices=Outcome.choices)
+    """Staff close an episode: an outcome chosen on purpose (none preselected) and a
+    confirmation."""
 
-
-class SettingsForm(forms.Form):
-    reminders = forms.BooleanField(
-        label=_("Stuur mij een e-mail als ik vandaag nog niets heb ingevuld"), required=False
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"),
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies een uitkomst.")},
     )
-    language = forms.ChoiceField(label=_("Taal"), choices=Language.choices)
+    confirm = forms.BooleanField(
+        label=_("Ja, sluit deze periode af"),
+        error_messages={"required": _("Vink dit aan om te bevestigen dat u wilt afsluiten.")},
+    )
+
+
+PATIENT_OUTCOME_CHOICES = [
+    (Outcome.RECOVERED, _("Mijn rug is hersteld")),
+    (Outcome.IMPROVED, _("Het gaat beter, maar de pijn is nog niet weg")),
+    (Outcome.STOPPED, _("Ik stop om een andere reden")),
+]
+
+
+class PatientCloseForm(forms.Form):
+    """The patient closes the diary and says how it went; nothing is preselected."""
+
+    outcome = forms.ChoiceField(
+        label=_("Hoe gaat het met uw rug?"),
+        choices=PATIENT_OUTCOME_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies wat het beste past.")},
+    )
+
+
+class ResolveRedFlagForm(forms.Form):
+    """Marking a red flag as over: what happened."""
+
+    resolution = forms.ChoiceField(
+        label=_("Wat is er gebeurd?"),
+        choices=Resolution.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies wat er is gebeurd.")},
+    )
+
+
+class ContactForm(forms.Form):
+    """Acknowledging an alert: what the physiotherapist did, and a short note."""
+
+    action = forms.ChoiceField(
+        label=_("Wat heeft u gedaan?"),
+        choices=ContactAction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies wat u heeft gedaan.")},
+    )
+    note = forms.CharField(
+        label=_("Notitie (mag leeg blijven)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kort, zonder medische details; ten hoogste 300 tekens."),
+    )
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = Patient
+        fields = ["reminders", "language", "gp_name", "gp_phone", "phone"]
+        labels = {
+            "reminders": _("Stuur mij een e-mail als ik vandaag nog niets heb ingevuld"),
+            "language": _("Taal"),
+            "gp_name": _("Naam van uw huisartspraktijk"),
+            "gp_phone": _("Telefoonnummer van uw huisarts"),
+            "phone": _("Uw eigen telefoonnummer"),
+        }
+        help_texts = {
+            "gp_phone": _("Dan staat het klaar om te bellen als u een arts nodig heeft."),
+            "phone": _("Zo kan uw fysiotherapeut u bellen als dat nodig is."),
+        }
+        widgets = {
+            "gp_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+
+
+class StaffSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["digest"]
 
 
 class DeleteAccountForm(forms.Form):

@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tracker.phones import tel_uri, validate_phone
+
 
 class User(AbstractUser):
     """A login: an admin (is_staff), a physiotherapist (has memberships) or a
@@ -24,6 +26,12 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+
+    # Staff: a daily email of the day's new alerts among their patients (send_digest).
+    digest = models.BooleanField(
+        _("dagelijks overzicht van nieuwe meldingen per e-mail"), default=True
+    )
+    digest_sent_at = models.DateTimeField(_("laatste overzicht"), null=True, blank=True)
 
     def display_name(self) -> str:
         return self.get_full_name() or self.username
@@ -43,9 +51,18 @@ class Clinic(models.Model):
     name = models.CharField(_("naam"), max_length=100, unique=True)
     slug = models.SlugField(_("korte naam"), max_length=50, unique=True)
     city = models.CharField(_("plaats"), max_length=100)
-    phone = models.CharField(_("telefoonnummer"), max_length=20)
+    phone = models.CharField(_("telefoonnummer"), max_length=20, validators=[validate_phone])
     address = models.CharField(_("adres"), max_length=200, blank=True)
     active = models.BooleanField(_("actief"), default=True)
+    # The out-of-hours GP post (huisartsenpost) for the clinic's area. Empty: the
+    # advice names "de huisartsenpost" without a number, never an invented one.
+    gp_post_phone = models.CharField(
+        _("telefoonnummer huisartsenpost"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
+        help_text=_("De huisartsenpost van de regio, voor avond, nacht en weekend."),
+    )
 
     objects = ClinicQuerySet.as_manager()
 
@@ -58,12 +75,12 @@ class Clinic(models.Model):
         return self.name
 
     @property
-    def phone_uri(self) -> str:
-        """The number as a tel: link target (digits only, Dutch country code)."""
-        digits = "".join(ch for ch in self.phone if ch.isdigit())
-        if digits.startswith("0"):
-            digits = "31" + digits[1:]
-        return f"tel:+{digits}"
+    def phone_uri(self) -> str | None:
+        return tel_uri(self.phone)
+
+    @property
+    def gp_post_phone_uri(self) -> str | None:
+        return tel_uri(self.gp_post_phone)
 
 
 class Membership(models.Model):
@@ -135,6 +152,15 @@ class Patient(models.Model):
     reminders = models.BooleanField(_("dagelijkse herinnering"), default=True)
     last_reminded_on = models.DateField(_("laatste herinnering"), null=True, blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
+    # Optional, filled in by the patient: how the clinic reaches them, and their
+    # own GP practice, so the advice can say whom to call with the number to tap.
+    phone = models.CharField(
+        _("telefoonnummer"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    gp_name = models.CharField(_("huisartspraktijk"), max_length=100, blank=True)
+    gp_phone = models.CharField(
+        _("telefoonnummer huisarts"), max_length=20, blank=True, validators=[validate_phone]
+    )
 
     objects = PatientQuerySet.as_manager()
 
@@ -157,6 +183,14 @@ class Patient(models.Model):
 
     def open_episode(self) -> Episode | None:
         return self.episodes.filter(closed_at__isnull=True).first()
+
+    @property
+    def phone_uri(self) -> str | None:
+        return tel_uri(self.phone)
+
+    @property
+    def gp_phone_uri(self) -> str | None:
+        return tel_uri(self.gp_phone)
 
 
 class Outcome(models.TextChoices):
@@ -341,8 +375,18 @@ class RedFlag(models.TextChoices):
     ACCIDENT = "accident", _("Pijn begonnen na een ongeluk of val")
 
 
+class Resolution(models.TextChoices):
+    """What the patient says happened when they mark a red flag resolved."""
+
+    SEEN_DOCTOR = "seen_doctor", _("Ik heb een arts gesproken")
+    MISTAKE = "mistake", _("Ik had het per vergissing aangevinkt")
+    GONE = "gone", _("De klacht is vanzelf weggegaan")
+
+
 class RedFlagReport(models.Model):
-    """A red flag the patient reported; it stays in force until marked resolved."""
+    """A red flag the patient reported; it stays in force until marked resolved.
+    The clinic keeps seeing it, resolved or not, until a physiotherapist has
+    acknowledged it (``acknowledged_at``)."""
 
     episode = models.ForeignKey(
         Episode, on_delete=models.CASCADE, related_name="red_flags", verbose_name=_("episode")
@@ -350,6 +394,12 @@ class RedFlagReport(models.Model):
     code = models.CharField(_("alarmsignaal"), max_length=20, choices=RedFlag.choices)
     reported_at = models.DateTimeField(_("gemeld"), default=timezone.now)
     resolved_at = models.DateTimeField(_("opgelost"), null=True, blank=True)
+    resolution = models.CharField(
+        _("wat er gebeurde"), max_length=20, choices=Resolution.choices, blank=True
+    )
+    # When the clinic's physiotherapists were emailed (claimed before sending).
+    notified_at = models.DateTimeField(_("fysiotherapeut gemaild"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("gezien door fysiotherapeut"), null=True, blank=True)
 
     class Meta:
         ordering = ["-reported_at"]
@@ -367,6 +417,11 @@ class RedFlagReport(models.Model):
                 fields=["episode", "code"],
                 condition=Q(resolved_at__isnull=True),
                 name="red_flag_one_open_per_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolution="")
+                | Q(resolved_at__isnull=False, resolution__in=Resolution.values),
+                name="red_flag_resolution_when_resolved",
             ),
         ]
 
@@ -458,13 +513,24 @@ class RiskFactorAnswer(models.Model):
         return f"{self.episode}: {self.code}={self.answer}"
 
 
-class AlertAcknowledgement(models.Model):
-    """A physiotherapist saw an alert: who, when, and what it said."""
+class ContactAction(models.TextChoices):
+    """What a physiotherapist did about an alert."""
+
+    CALLED = "called", _("gebeld")
+    EMAILED = "emailed", _("gemaild")
+    APPOINTMENT = "appointment", _("afspraak gemaakt")
+    NO_ANSWER = "no_answer", _("geen gehoor")
+    NOT_NEEDED = "not_needed", _("niet nodig")
+
+
+class ContactRecord(models.Model):
+    """A physiotherapist acknowledged an alert and recorded what was done about it:
+    who, when, the action, an optional short note, and what the alert said."""
 
     episode = models.ForeignKey(
         Episode,
         on_delete=models.CASCADE,
-        related_name="acknowledgements",
+        related_name="contacts",
         verbose_name=_("episode"),
     )
     user = models.ForeignKey(
@@ -472,19 +538,47 @@ class AlertAcknowledgement(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         related_name="+",
-        verbose_name=_("gezien door"),
+        verbose_name=_("fysiotherapeut"),
     )
-    acknowledged_at = models.DateTimeField(_("gezien op"), default=timezone.now)
+    acknowledged_at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+    # Empty only on acknowledgements made before contacts were recorded.
+    action = models.CharField(
+        _("wat er is gedaan"), max_length=20, choices=ContactAction.choices, blank=True
+    )
+    note = models.CharField(_("notitie"), max_length=300, blank=True)
     level = models.CharField(_("advies"), max_length=20, choices=Level.choices)
     reasons = models.JSONField(_("redenen"), default=list)
 
     class Meta:
-        ordering = ["-acknowledged_at"]
-        verbose_name = _("gezien melding")
-        verbose_name_plural = _("geziene meldingen")
+        ordering = ["-acknowledged_at", "-pk"]
+        verbose_name = _("contactmoment")
+        verbose_name_plural = _("contactmomenten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=[*ContactAction.values, ""]),
+                name="contact_action_known",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.episode}: {self.level} ({self.acknowledged_at:%d-%m-%Y %H:%M})"
+        return f"{self.episode}: {self.action} ({self.acknowledged_at:%d-%m-%Y %H:%M})"
+
+
+class CaseloadVisit(models.Model):
+    """When a physiotherapist last opened a clinic's caseload: "new since you last
+    looked" counts from the visit before the current session."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "clinic"], name="caseload_visit_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.clinic}: {self.seen_at:%d-%m-%Y %H:%M}"
 
 
 class AppendOnlyError(Exception):

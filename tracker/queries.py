@@ -8,12 +8,16 @@ sparklines of a page are one query.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    CharField,
     Count,
+    Exists,
     F,
+    Func,
     IntegerField,
     Min,
     OuterRef,
@@ -22,13 +26,26 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
+from django.db.models.lookups import Contains
 
 from advice import engine
-from tracker.models import Clinic, DailyEntry, Episode, RiskFactorAnswer, User
+from tracker.models import Clinic, DailyEntry, Episode, RedFlagReport, RiskFactorAnswer, User
 
 STALE_DAYS = 3
 SPARK_DAYS = 28
+
+
+# The columns the caseload can be sorted by (besides triage order): the query
+# value, and the order; a leading "-" reverses it.
+SORTS: dict[str, tuple] = {
+    "last": (F("last_day").asc(nulls_first=True),),  # longest without a check-in first
+    "-last": (F("last_day").desc(nulls_last=True),),
+    "mean": (F("mean_7d").desc(nulls_last=True),),  # highest 7-day mean first
+    "-mean": (F("mean_7d").asc(nulls_last=True),),
+    "days": (F("onset").asc(),),  # longest since onset first
+    "-days": (F("onset").desc(),),
+}
 
 
 @dataclass(frozen=True)
@@ -36,31 +53,73 @@ class CaseloadFilters:
     mine: bool = False
     level: str = ""
     stale: bool = False
+    new: bool = False
     q: str = ""
+    sort: str = ""
 
     @classmethod
     def from_query(cls, params) -> CaseloadFilters:
         """Read the filters from the query string; unknown values are ignored."""
         level = params.get("level", "")
+        sort = params.get("sort", "")
         return cls(
             mine=params.get("scope") == "mine",
             level=level if level in engine.LEVELS else "",
             stale=params.get("stale") == "1",
+            new=params.get("new") == "1",
             # NUL as a space: PostgreSQL refuses it in a query, and no name holds it.
             q=" ".join(params.get("q", "").replace("\x00", " ").split())[:100],
+            sort=sort if sort in SORTS else "",
         )
 
-    def as_query(self) -> dict[str, str]:
+    def as_query(self, **changes) -> dict[str, str]:
+        """The filters as query parameters, with ``changes`` applied (e.g. level="")."""
+        values = {**self.__dict__, **changes}
         query = {}
-        if self.mine:
+        if values["mine"]:
             query["scope"] = "mine"
-        if self.level:
-            query["level"] = self.level
-        if self.stale:
+        if values["level"]:
+            query["level"] = values["level"]
+        if values["stale"]:
             query["stale"] = "1"
-        if self.q:
-            query["q"] = self.q
+        if values["new"]:
+            query["new"] = "1"
+        if values["q"]:
+            query["q"] = values["q"]
+        if values["sort"]:
+            query["sort"] = values["sort"]
         return query
+
+
+class Unaccent(Func):
+    """unaccent(text): "Zoë" → "Zoe". PostgreSQL's unaccent extension (migration
+    0007); on SQLite a Python function registered on each connection
+    (tracker.apps)."""
+
+    function = "UNACCENT"
+    output_field = CharField()
+
+
+# Letters that do not decompose into a letter and an accent.
+_PLAIN = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L",
+                        "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "ı": "i"})  # fmt: skip
+
+
+def unaccent(text: str | None) -> str | None:
+    """The Python side of Unaccent: the letters without their accents."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# An alert a physiotherapist has not acknowledged yet, or a red flag the clinic has
+# not seen (also when the patient resolved it): the row stays on the caseload,
+# even after the episode was closed.
+NEEDS_ATTENTION = Q(
+    alert_raised_at__isnull=False,
+    alert_acknowledged_at__isnull=True,
+) | Q(alert_acknowledged_at__lt=F("alert_raised_at"))
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -70,14 +129,49 @@ def _count(queryset: QuerySet) -> Coalesce:
 
 
 def caseload(
-    *, clinic: Clinic, user: User, filters: CaseloadFilters, today: dt.date
+    *,
+    clinic: Clinic,
+    user: User,
+    filters: CaseloadFilters,
+    today: dt.date,
+    new_since: dt.datetime | None = None,
 ) -> QuerySet[Episode]:
-    """The clinic's open episodes in triage order, with what a dashboard row shows."""
+    """The clinic's open episodes, and closed ones with an alert or red flag not yet
+    acknowledged, in triage order (or the chosen sort), with what a row shows.
+    ``new_since``: what "new" means for the ``new`` filter (alerts raised after it;
+    every unacknowledged alert when None)."""
+    episodes = _in_view(clinic=clinic, user=user, filters=filters, today=today)
+    if filters.level:
+        episodes = episodes.filter(level=filters.level)
+    if filters.new:
+        episodes = episodes.filter(_new(new_since))
+    return episodes.order_by(
+        *SORTS.get(filters.sort, ()),
+        "triage_rank",
+        F("red_flag_at").desc(nulls_last=True),
+        "patient__user__last_name",
+        "patient__user__first_name",
+        "pk",
+    )
+
+
+def _new(since: dt.datetime | None) -> Q:
+    return NEEDS_ATTENTION if since is None else Q(alert_raised_at__gt=since)
+
+
+def _in_view(*, clinic: Clinic, user: User, filters: CaseloadFilters, today: dt.date):
+    """The rows before the level and "new" filters: the counts at the top of the
+    page are made from these."""
     entries = DailyEntry.objects.filter(episode=OuterRef("pk"))
+    unseen_flags = RedFlagReport.objects.filter(
+        episode=OuterRef("pk"), acknowledged_at__isnull=True
+    )
     episodes = (
-        Episode.objects.filter(patient__clinic=clinic, closed_at__isnull=True)
+        Episode.objects.filter(patient__clinic=clinic)
+        .filter(Q(closed_at__isnull=True) | NEEDS_ATTENTION | Exists(unseen_flags))
         .select_related("patient__user", "patient__physio", "patient__clinic")
         .annotate(
+            flags_unseen=Exists(unseen_flags),
             last_day=Subquery(entries.order_by("-day").values("day")[:1]),
             checkins_7d=_count(
                 entries.filter(day__gt=today - dt.timedelta(days=7), day__lte=today)
@@ -94,28 +188,49 @@ def caseload(
                 Value(0),
             ),
         )
-        .order_by(
-            "triage_rank",
-            F("red_flag_at").desc(nulls_last=True),
-            "patient__user__last_name",
-            "patient__user__first_name",
-            "pk",
-        )
     )
     if filters.mine:
         episodes = episodes.filter(patient__physio=user)
-    if filters.level:
-        episodes = episodes.filter(level=filters.level)
     if filters.stale:
         cutoff = today - dt.timedelta(days=STALE_DAYS)
         episodes = episodes.filter(Q(last_day__lte=cutoff) | Q(last_day__isnull=True))
     for word in filters.q.split():
+        word = unaccent(word).lower()
         episodes = episodes.filter(
-            Q(patient__user__first_name__icontains=word)
-            | Q(patient__user__last_name__icontains=word)
-            | Q(patient__user__username__icontains=word)
+            _matches("patient__user__first_name", word)
+            | _matches("patient__user__last_name", word)
+            | _matches("patient__user__username", word)
         )
     return episodes
+
+
+def _matches(field: str, word: str) -> Q:
+    """The field holds ``word`` (already without accents, lowercase), ignoring
+    accents and case: "zoe" finds "Zoë"."""
+    return Q(Contains(Lower(Unaccent(field)), word))
+
+
+def caseload_counts(
+    *,
+    clinic: Clinic,
+    user: User,
+    filters: CaseloadFilters,
+    today: dt.date,
+    new_since: dt.datetime | None,
+) -> tuple[dict[str, int], int]:
+    """How many rows each level has, and how many are new, under the page's other
+    filters (one query)."""
+    rows = (
+        _in_view(clinic=clinic, user=user, filters=filters, today=today)
+        .order_by()
+        .values("level")
+        .annotate(n=Count("pk"), new=Count("pk", filter=_new(new_since)))
+    )
+    counts, new = {}, 0
+    for row in rows:
+        counts[row["level"]] = counts.get(row["level"], 0) + row["n"]
+        new += row["new"]
+    return {level: counts.get(level, 0) for level in engine.LEVELS}, new
 
 
 @dataclass

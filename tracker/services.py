@@ -26,17 +26,19 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from advice import content, engine
-from tracker import triage
+from tracker import notifications, triage
 from tracker.invitations import invitation_tokens
 from tracker.models import (
-    AlertAcknowledgement,
     AssessmentRecord,
     Clinic,
+    ContactAction,
+    ContactRecord,
     DailyEntry,
     Episode,
     Outcome,
     Patient,
     RedFlagReport,
+    Resolution,
     RiskFactorAnswer,
     User,
 )
@@ -148,15 +150,23 @@ def red_flags_report(
         if created:
             _episode_touch(episode)
             episode_reassess(episode=episode, today=today)
+            # Email the clinic once the reports are stored (never for a rollback).
+            transaction.on_commit(lambda: notifications.red_flags_notify(episode=episode))
     return created
 
 
-def red_flag_resolve(*, report: RedFlagReport, today: dt.date | None = None) -> None:
-    """The patient says the red flag is gone (or they have seen their doctor)."""
+def red_flag_resolve(
+    *, report: RedFlagReport, resolution: str, today: dt.date | None = None
+) -> None:
+    """The patient says the red flag is over, and what happened (they saw a doctor,
+    it was a mistake, it went by itself). The clinic keeps seeing it until a
+    physiotherapist has acknowledged it."""
+    if resolution not in Resolution.values:
+        raise ValidationError({"resolution": _("Kies wat er is gebeurd.")})
     with transaction.atomic():
         _lock(report.episode)
         updated = RedFlagReport.objects.filter(pk=report.pk, resolved_at__isnull=True).update(
-            resolved_at=timezone.now()
+            resolved_at=timezone.now(), resolution=resolution
         )
         if updated:
             _episode_touch(report.episode)
@@ -169,10 +179,12 @@ def intake_complete(
     onset: dt.date,
     red_flags: Iterable[str],
     risk_factors: dict[str, bool],
+    contacts: dict[str, str] | None = None,
     today: dt.date | None = None,
 ) -> None:
     """The first visit: confirm the onset, answer the red-flag checklist and the
-    risk-factor statements."""
+    risk-factor statements, and (optionally) give the GP practice and the
+    patient's own phone number (``contacts``: gp_name, gp_phone, phone)."""
     today = today or timezone.localdate()
     first_day = episode.entries.order_by("day").values_list("day", flat=True).first()
     if onset > today:
@@ -189,6 +201,8 @@ def intake_complete(
         episode.onset = onset
         episode.intake_done_at = timezone.now()
         episode.save(update_fields=["onset", "intake_done_at"])
+        if contacts:
+            Patient.objects.filter(pk=episode.patient_id).update(**contacts)
         risk_factors_save(
             episode=episode, answers=risk_factors, occasion=RiskFactorAnswer.Occasion.INTAKE
         )
@@ -227,15 +241,10 @@ def episode_reassess(*, episode: Episode, today: dt.date | None = None) -> engin
     """
     today = today or timezone.localdate()
     rows = episode.entries.filter(day__lte=today).values_list("day", "pain", "function", "bed_rest")
-    flags = list(
-        episode.red_flags.filter(resolved_at__isnull=True).values_list("code", "reported_at")
-    )
+    flags = list(episode.red_flags.filter(_FLAGS_IN_VIEW).values_list(*_FLAG_COLUMNS))
     assessment = _assess(episode=episode, today=today, rows=rows, flags=flags)
     fields = snapshot_fields(
-        episode=episode,
-        assessment=assessment,
-        today=today,
-        red_flag_at=max((at for _code, at in flags), default=None),
+        episode=episode, assessment=assessment, today=today, **_flag_fields(flags)
     )
     news = _worth_a_record(episode, assessment)
     for name, value in fields.items():
@@ -276,10 +285,10 @@ def _episodes_reassess(*, episodes: Sequence[Episode], today: dt.date) -> int:
     ).values_list("episode_id", "day", "pain", "function", "bed_rest"):
         rows[episode_id].append(row)
     flags: dict[int, list] = defaultdict(list)
-    for episode_id, code, reported_at in RedFlagReport.objects.filter(
-        episode_id__in=ids, resolved_at__isnull=True
-    ).values_list("episode_id", "code", "reported_at"):
-        flags[episode_id].append((code, reported_at))
+    for episode_id, *flag in RedFlagReport.objects.filter(
+        _FLAGS_IN_VIEW, episode_id__in=ids
+    ).values_list("episode_id", *_FLAG_COLUMNS):
+        flags[episode_id].append(flag)
     records = []
     for episode in episodes:
         assessment = _assess(
@@ -287,10 +296,7 @@ def _episodes_reassess(*, episodes: Sequence[Episode], today: dt.date) -> int:
         )
         news = _worth_a_record(episode, assessment)
         fields = snapshot_fields(
-            episode=episode,
-            assessment=assessment,
-            today=today,
-            red_flag_at=max((at for _code, at in flags[episode.pk]), default=None),
+            episode=episode, assessment=assessment, today=today, **_flag_fields(flags[episode.pk])
         )
         for name, value in fields.items():
             setattr(episode, name, value)
@@ -301,6 +307,20 @@ def _episodes_reassess(*, episodes: Sequence[Episode], today: dt.date) -> int:
     return len(episodes)
 
 
+# The red flags the clinic still has to see: present now, or resolved by the
+# patient but not yet acknowledged by a physiotherapist.
+_FLAGS_IN_VIEW = Q(resolved_at__isnull=True) | Q(acknowledged_at__isnull=True)
+_FLAG_COLUMNS = ("code", "reported_at", "resolved_at")
+
+
+def _flag_fields(flags) -> dict:
+    """snapshot_fields' red-flag arguments from (code, reported_at, resolved_at) rows."""
+    return {
+        "red_flag_at": max((reported for _code, reported, _resolved in flags), default=None),
+        "red_flag_unseen": any(resolved is not None for _code, _reported, resolved in flags),
+    }
+
+
 def _assess(*, episode: Episode, today: dt.date, rows, flags) -> engine.Assessment:
     entries = [
         engine.DayEntry(day, pain, function, bed_rest) for day, pain, function, bed_rest in rows
@@ -309,7 +329,7 @@ def _assess(*, episode: Episode, today: dt.date, rows, flags) -> engine.Assessme
         onset=min(episode.onset, today),
         today=today,
         entries=entries,
-        red_flags=[code for code, _at in flags],
+        red_flags=[code for code, _reported, resolved in flags if resolved is None],
     )
 
 
@@ -342,8 +362,11 @@ def snapshot_fields(
     assessment: engine.Assessment,
     today: dt.date,
     red_flag_at: dt.datetime | None,
+    red_flag_unseen: bool = False,
 ) -> dict:
-    """The episode fields that keep an assessment, given the episode as it was."""
+    """The episode fields that keep an assessment, given the episode as it was.
+    ``red_flag_unseen``: a red flag the patient resolved has not been acknowledged
+    by a physiotherapist yet, so the row stays among the red flags."""
     fields = {
         "level": assessment.level,
         "reasons": list(assessment.reasons),
@@ -352,7 +375,9 @@ def snapshot_fields(
         "mean_7d": assessment.mean_7d,
         "rules_version": assessment.rules_version,
         "assessed_on": today,
-        "triage_rank": triage.triage_rank(assessment.level, assessment.reasons, assessment.held),
+        "triage_rank": triage.RED_FLAG_RANK
+        if red_flag_unseen
+        else triage.triage_rank(assessment.level, assessment.reasons, assessment.held),
         "red_flag_at": red_flag_at,
         "first_improved_on": episode.first_improved_on,
         "first_recovered_on": episode.first_recovered_on,
@@ -389,37 +414,64 @@ def assessment_record(*, episode: Episode, patient: Patient) -> AssessmentRecord
     )
 
 
-def alert_acknowledge(*, episode: Episode, user: User, raised_at: dt.datetime | None) -> bool:
-    """A physiotherapist has seen the alert raised at `raised_at` (the one the
-    page showed). Returns False when there is none, or when a newer alert was
-    raised meanwhile: that one has not been seen yet."""
+def alert_acknowledge(
+    *,
+    episode: Episode,
+    user: User,
+    raised_at: dt.datetime | None,
+    action: str,
+    note: str = "",
+    today: dt.date | None = None,
+) -> bool:
+    """A physiotherapist acknowledges the alert raised at ``raised_at`` (the one the
+    page showed) and records what was done about it. Every red flag of the episode
+    counts as seen too, resolved or not. Returns False when there is nothing to
+    acknowledge, or when a newer alert was raised meanwhile: that one has not been
+    seen yet."""
+    if action not in ContactAction.values:
+        raise ValidationError({"action": _("Kies wat u heeft gedaan.")})
     now = timezone.now()
     with transaction.atomic():
         _lock(episode)
-        if raised_at is None or episode.alert_raised_at != raised_at:
+        alert_pending = episode.alert_unacknowledged
+        if alert_pending and (raised_at is None or episode.alert_raised_at != raised_at):
             return False
-        if not episode.alert_unacknowledged:
+        flags = episode.red_flags.filter(acknowledged_at__isnull=True)
+        if not alert_pending and not flags.exists():
             return False
-        Episode.objects.filter(pk=episode.pk).update(
-            alert_acknowledged_at=now, alert_acknowledged_by=user
-        )
-        AlertAcknowledgement.objects.create(
+        flags.update(acknowledged_at=now)
+        if alert_pending:
+            Episode.objects.filter(pk=episode.pk).update(
+                alert_acknowledged_at=now, alert_acknowledged_by=user
+            )
+            episode.alert_acknowledged_at, episode.alert_acknowledged_by = now, user
+        ContactRecord.objects.create(
             episode=episode,
             user=user,
             acknowledged_at=now,
+            action=action,
+            note=note.strip(),
             level=episode.level,
             reasons=episode.reasons,
         )
-    episode.alert_acknowledged_at, episode.alert_acknowledged_by = now, user
+        if episode.is_open:
+            episode_reassess(episode=episode, today=today)
+        else:  # a closed episode keeps its last assessment; only its rank drops
+            rank = triage.triage_rank(episode.level, episode.reasons, episode.held)
+            Episode.objects.filter(pk=episode.pk).update(triage_rank=rank)
     return True
 
 
-def episode_close(
-    *, episode: Episode, outcome: str = Outcome.RECOVERED, by_patient: bool = False
-) -> None:
+# The outcomes a patient can choose when closing the diary.
+PATIENT_OUTCOMES = (Outcome.RECOVERED, Outcome.IMPROVED, Outcome.STOPPED)
+
+
+def episode_close(*, episode: Episode, outcome: str, by_patient: bool = False) -> None:
     """Close the episode with an outcome. A patient cannot close it while a red
-    flag is still open: the warning and the clinic's alert would disappear."""
-    if outcome not in Outcome.values:
+    flag is still open: the warning would disappear. An alert the clinic has not
+    acknowledged stays on the caseload after the close (see queries.caseload)."""
+    allowed = PATIENT_OUTCOMES if by_patient else Outcome.values
+    if outcome not in allowed:
         raise ValidationError({"outcome": _("Kies een uitkomst uit de lijst.")})
     with transaction.atomic():
         _lock(episode)

@@ -8,8 +8,9 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,10 +21,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from advice import content, engine
 from tracker import charts, queries, services
-from tracker.access import clinic_for_staff, patient_for_staff
+from tracker.access import STAFF_ROLES, clinic_for_staff, patient_for_staff, role_of
 from tracker.audit import log_access
-from tracker.forms import CloseEpisodeForm, InvitationForm
-from tracker.models import AccessLog, Clinic, Episode
+from tracker.forms import CloseEpisodeForm, ContactForm, InvitationForm, StaffSettingsForm
+from tracker.models import AccessLog, CaseloadVisit, Clinic, Episode
 
 PAGE_SIZE = 50
 
@@ -45,9 +46,34 @@ def _rows(episodes, *, today) -> list[dict]:
             + [content.staff_held_label(reason) for reason in episode.held],
             "change": queries.change_percent(episode.baseline, episode.mean_7d),
             "spark": lines.get(episode.pk, queries.Sparkline()),
+            # Still to be acknowledged: an alert, or a red flag (also one resolved).
+            "to_do": episode.alert_unacknowledged or episode.flags_unseen,
+            "flag_resolved": episode.flags_unseen
+            and episode.level not in (engine.EMERGENCY, engine.SEE_GP),
         }
         for episode in episodes
     ]
+
+
+SINCE_KEY = "herstelpad_caseload_since"
+
+
+def _new_since(request: HttpRequest, clinic: Clinic, *, look: bool = True) -> dt.datetime | None:
+    """When this physiotherapist last looked at this caseload before the current
+    session: "new" means raised after it, and stays the same all session. The
+    first look of a session records this one (``look``)."""
+    seen = request.session.get(SINCE_KEY, {})
+    key = str(clinic.pk)
+    if key not in seen:
+        visit = CaseloadVisit.objects.filter(user=request.user, clinic=clinic).first()
+        if not look:
+            return visit.seen_at if visit else None
+        seen[key] = visit.seen_at.isoformat() if visit else None
+        request.session[SINCE_KEY] = seen
+        CaseloadVisit.objects.update_or_create(
+            user=request.user, clinic=clinic, defaults={"seen_at": timezone.now()}
+        )
+    return dt.datetime.fromisoformat(seen[key]) if seen[key] else None
 
 
 @require_GET
@@ -57,14 +83,21 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = clinic_for_staff(request, slug)
     today = timezone.localdate()
     filters = queries.CaseloadFilters.from_query(request.GET)
-    caseload = queries.caseload(clinic=clinic, user=request.user, filters=filters, today=today)
+    since = _new_since(request, clinic)
+    caseload = queries.caseload(
+        clinic=clinic, user=request.user, filters=filters, today=today, new_since=since
+    )
     page = Paginator(caseload, PAGE_SIZE).get_page(request.GET.get("page"))
-    stale = [episode for episode in page.object_list if episode.assessed_on != today]
+    stale = [
+        episode for episode in page.object_list if episode.is_open and episode.assessed_on != today
+    ]
     if stale:
         # The date alone can change a level: refresh the rows about to be shown.
         services.episodes_reassess(episodes=stale, today=today)
         page = Paginator(caseload, PAGE_SIZE).get_page(page.number)
-    query = filters.as_query()
+    counts, new_count = queries.caseload_counts(
+        clinic=clinic, user=request.user, filters=filters, today=today, new_since=since
+    )
     log_access(
         request,
         event="caseload.search" if filters.q else "caseload.list",
@@ -73,6 +106,7 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         object_type="caseload",
         object_id=clinic.slug,
     )
+    query = filters.as_query()
     return render(
         request,
         "tracker/clinic_dashboard.html",
@@ -83,12 +117,53 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": _rows(page.object_list, today=today),
             "filters": filters,
             "levels": [(level, content.STAFF_LEVEL_LABELS[level]) for level in engine.LEVELS],
+            "level_counts": [
+                (
+                    level,
+                    content.STAFF_LEVEL_LABELS[level],
+                    count,
+                    urlencode(
+                        filters.as_query(level="" if filters.level == level else level, new=False)
+                    ),
+                )
+                for level, count in counts.items()
+            ],
+            "all_query": urlencode(filters.as_query(level="", new=False)),
+            "new_count": new_count,
+            "new_query": urlencode(filters.as_query(new=not filters.new, level="")),
+            "since": since,
+            "sorts": _sort_links(filters),
             "query": urlencode(query),
             "export_url": reverse("tracker:caseload_csv", args=[clinic.slug])
             + (f"?{urlencode(query)}" if query else ""),
             "today": today,
         },
     )
+
+
+def _sort_links(filters: queries.CaseloadFilters) -> dict[str, dict]:
+    """For each sortable column: the link that sorts by it (or reverses it), and
+    its aria-sort value."""
+    links = {}
+    for column, first in (("last", "last"), ("mean", "mean"), ("days", "days")):
+        current = filters.sort if filters.sort.lstrip("-") == column else ""
+        following = ("-" + column) if current == column else first
+        links[column] = {
+            "query": urlencode(filters.as_query(sort=following)),
+            "aria": (
+                "none"
+                if not current
+                else {
+                    "last": "ascending",
+                    "-last": "descending",
+                    "mean": "descending",
+                    "-mean": "ascending",
+                    "days": "descending",
+                    "-days": "ascending",
+                }[current]
+            ),
+        }
+    return links
 
 
 @require_GET
@@ -98,7 +173,13 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
     clinic = clinic_for_staff(request, slug)
     today = timezone.localdate()
     filters = queries.CaseloadFilters.from_query(request.GET)
-    episodes = queries.caseload(clinic=clinic, user=request.user, filters=filters, today=today)
+    episodes = queries.caseload(
+        clinic=clinic,
+        user=request.user,
+        filters=filters,
+        today=today,
+        new_since=_new_since(request, clinic, look=False),
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="caseload-{clinic.slug}-{today}.csv"'
     writer = csv.writer(response)
@@ -163,9 +244,23 @@ def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A patient's record for the staff of their clinic."""
     clinic = clinic_for_staff(request, slug)
     patient = patient_for_staff(request, clinic=clinic, pk=pk)
+    return _record_page(request, clinic, patient, request.GET.get("episode"))
+
+
+def _record_page(
+    request: HttpRequest,
+    clinic: Clinic,
+    patient,
+    wanted: str | None,
+    *,
+    contact_form: ContactForm | None = None,
+    close_form: CloseEpisodeForm | None = None,
+) -> HttpResponse:
+    """The record page, logged as a read; the forms as typed when they came back
+    with an error, so nothing is lost."""
     today = timezone.localdate()
     episodes = list(patient.episodes.select_related("alert_acknowledged_by").order_by("-opened_at"))
-    episode = _chosen_episode(episodes, request.GET.get("episode"))
+    episode = _chosen_episode(episodes, wanted)
     log_access(
         request,
         event="patient.view",
@@ -177,12 +272,13 @@ def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     context = {"clinic": clinic, "patient": patient, "episodes": episodes, "episode": episode}
     if episode is not None:
         services.episode_refresh(episode=episode, today=today)
+        red_flags = list(episode.red_flags.all())
         context.update(
             entries=list(episode.entries.order_by("-day")),
-            red_flags=list(episode.red_flags.all()),
+            red_flags=red_flags,
             risk_factors=list(episode.risk_factors.all()),
             assessments=[_with_labels(record) for record in episode.assessments.all()],
-            acknowledgements=list(episode.acknowledgements.select_related("user")),
+            contacts=list(episode.contacts.select_related("user")),
             level_label=content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
             reasons=[
                 (content.staff_reason_label(r), content.staff_reason_explanation(r))
@@ -194,7 +290,10 @@ def patient_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ],
             change=queries.change_percent(episode.baseline, episode.mean_7d),
             week=episode.week_number(today),
-            close_form=CloseEpisodeForm(),
+            needs_contact=episode.alert_unacknowledged
+            or any(flag.acknowledged_at is None for flag in red_flags),
+            contact_form=contact_form or ContactForm(),
+            close_form=close_form or CloseEpisodeForm(),
             chart_version=int(episode.data_changed_at.timestamp()),
         )
     return render(request, "tracker/patient_detail.html", context)
@@ -228,24 +327,42 @@ def _open_episode_for_staff(request: HttpRequest, slug: str, pk: int) -> tuple[C
 @require_POST
 @login_required
 def alert_acknowledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    clinic, episode = _open_episode_for_staff(request, slug, pk)
+    """Acknowledge the alert the page showed, recording what was done. The episode
+    may be closed: a patient who closed the diary with an alert open stays on the
+    caseload until this is done."""
+    clinic = clinic_for_staff(request, slug)
+    patient = patient_for_staff(request, clinic=clinic, pk=pk)
+    wanted = request.POST.get("episode")
+    episode = _chosen_episode(list(patient.episodes.order_by("-opened_at")), wanted)
+    if episode is None:
+        raise Http404
+    form = ContactForm(request.POST)
+    if not form.is_valid():
+        return _record_page(request, clinic, patient, str(episode.pk), contact_form=form)
     try:
         shown = dt.datetime.fromisoformat(request.POST.get("raised_at", ""))
     except ValueError:
         shown = None
-    if services.alert_acknowledge(episode=episode, user=request.user, raised_at=shown):
+    if services.alert_acknowledge(
+        episode=episode,
+        user=request.user,
+        raised_at=shown,
+        action=form.cleaned_data["action"],
+        note=form.cleaned_data["note"],
+    ):
         log_access(
             request,
             event="alert.acknowledge",
             action=AccessLog.Action.UPDATE,
-            patients=[episode.patient],
+            patients=[patient],
             object_type="episode",
             object_id=episode.pk,
         )
-        messages.success(request, _("De melding is gemarkeerd als gezien."))
+        messages.success(request, _("Vastgelegd. De melding is afgehandeld."))
     elif episode.alert_unacknowledged:
         messages.warning(request, _("Er is intussen een nieuwe melding. Bekijk die eerst."))
-    return redirect("tracker:patient_detail", slug=clinic.slug, pk=pk)
+    url = reverse("tracker:patient_detail", args=[clinic.slug, patient.pk])
+    return redirect(url if episode.is_open else f"{url}?episode={episode.pk}")
 
 
 @require_POST
@@ -253,20 +370,36 @@ def alert_acknowledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def episode_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     clinic, episode = _open_episode_for_staff(request, slug, pk)
     form = CloseEpisodeForm(request.POST)
-    if form.is_valid():
-        services.episode_close(episode=episode, outcome=form.cleaned_data["outcome"])
-        log_access(
-            request,
-            event="episode.close",
-            action=AccessLog.Action.UPDATE,
-            patients=[episode.patient],
-            object_type="episode",
-            object_id=episode.pk,
-        )
-        messages.success(request, _("De periode is afgesloten."))
-    else:
-        messages.error(request, _("Uitkomst: kies een uitkomst uit de lijst."))
+    if not form.is_valid():
+        return _record_page(request, clinic, episode.patient, str(episode.pk), close_form=form)
+    services.episode_close(episode=episode, outcome=form.cleaned_data["outcome"])
+    log_access(
+        request,
+        event="episode.close",
+        action=AccessLog.Action.UPDATE,
+        patients=[episode.patient],
+        object_type="episode",
+        object_id=episode.pk,
+    )
+    messages.success(request, _("De periode is afgesloten."))
     return redirect("tracker:patient_detail", slug=clinic.slug, pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def staff_settings(request: HttpRequest) -> HttpResponse:
+    """A physiotherapist's own settings: the daily digest of new alerts."""
+    if role_of(request.user) not in STAFF_ROLES:
+        raise PermissionDenied
+    # A form of one checkbox: an unticked box sends nothing, so read every POST.
+    form = StaffSettingsForm(
+        request.POST if request.method == "POST" else None, instance=request.user
+    )
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Uw instellingen zijn opgeslagen."))
+        return redirect("tracker:staff_settings")
+    return render(request, "tracker/staff_settings.html", {"form": form})
 
 
 @require_GET

@@ -28,6 +28,7 @@ urlpatterns = [
     # Shared by the patient and the staff of their clinic.
     path("episodes/<int:pk>/chart.png", views.episode_chart, name="episode_chart"),
     # Staff.
+    path("staff/settings/", staff_views.staff_settings, name="staff_settings"),
     path("clinic/<slug:slug>/", staff_views.clinic_dashboard, name="clinic_dashboard"),
     path("clinic/<slug:slug>/caseload.csv", staff_views.caseload_csv, name="caseload_csv"),
     path("clinic/<slug:slug>/outcomes/", staff_views.clinic_outcomes, name="clinic_outcomes"),

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
-from advice import content
+from advice import content, engine
 from tracker import charts, exports, middleware, services
 from tracker.access import (
     episode_for_viewer,
@@ -33,7 +33,9 @@ from tracker.forms import (
     IntakeForm,
     LoginForm,
     NewEpisodeForm,
+    PatientCloseForm,
     RedFlagForm,
+    ResolveRedFlagForm,
     RiskFactorForm,
     SettingsForm,
 )
@@ -98,7 +100,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "episode": episode,
             "advice": content.patient_advice(
-                episode.level, episode.reasons, patient.clinic, episode.held
+                episode.level, episode.reasons, patient.clinic, episode.held, gp=patient
             ),
             "today_entry": recent.get(today),
             "days": days,
@@ -116,7 +118,15 @@ def intake(request: HttpRequest) -> HttpResponse:
     episode = patient.open_episode()
     if episode is None or episode.intake_done_at is not None:  # once per episode
         return redirect("tracker:patient_home")
-    form = IntakeForm(request.POST or None, initial={"onset": episode.onset})
+    form = IntakeForm(
+        request.POST or None,
+        initial={
+            "onset": episode.onset,
+            "gp_name": patient.gp_name,
+            "gp_phone": patient.gp_phone,
+            "phone": patient.phone,
+        },
+    )
     if form.is_valid():
         try:
             services.intake_complete(
@@ -124,6 +134,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 onset=form.cleaned_data["onset"],
                 red_flags=form.red_flags(),
                 risk_factors=form.risk_factors(),
+                contacts=form.contacts(),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -218,13 +229,26 @@ def red_flags(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/red_flags.html", {"form": form})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def red_flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Marking a red flag as over: a page of its own that asks what happened, so
+    one tap never clears it by accident."""
     report = red_flag_for_self(request, pk)
-    services.red_flag_resolve(report=report)
-    messages.success(request, _("Het alarmsignaal is gemarkeerd als opgelost."))
-    return redirect("tracker:patient_home")
+    if report.resolved_at is not None:
+        return redirect("tracker:patient_home")
+    form = ResolveRedFlagForm(request.POST or None)
+    if form.is_valid():
+        services.red_flag_resolve(report=report, resolution=form.cleaned_data["resolution"])
+        messages.success(
+            request,
+            _(
+                "Het alarmsignaal is gemarkeerd als voorbij. Uw fysiotherapeut ziet dit ook. "
+                "Komt de klacht terug? Meld het dan opnieuw bij 'Iets veranderd?'."
+            ),
+        )
+        return redirect("tracker:patient_home")
+    return render(request, "tracker/red_flag_resolve.html", {"form": form, "report": report})
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,7 +291,7 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
         {
             "education": education,
             "advice": content.patient_advice(
-                episode.level, episode.reasons, patient.clinic, episode.held
+                episode.level, episode.reasons, patient.clinic, episode.held, gp=patient
             ),
         },
     )
@@ -348,20 +372,34 @@ def export_data(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def episode_close(request: HttpRequest) -> HttpResponse:
-    """'My back has recovered': the patient closes the episode."""
+    """'My back has recovered': the patient closes the episode and says how it went.
+    When the advice was to contact someone, the page asks whether the back is
+    really better; an alert the clinic has not seen stays on its caseload."""
     patient = patient_for_self(request)
     episode = patient.open_episode()
     if episode is None:
         return redirect("tracker:patient_home")
-    if request.method == "POST":
+    form = PatientCloseForm(request.POST or None)
+    if form.is_valid():
         try:
-            services.episode_close(episode=episode, by_patient=True)
+            services.episode_close(
+                episode=episode, outcome=form.cleaned_data["outcome"], by_patient=True
+            )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _add_errors(form, error)
         else:
-            messages.success(request, _("Fijn dat het beter gaat! Uw dagboek is afgesloten."))
-        return redirect("tracker:patient_home")
-    return render(request, "tracker/episode_close.html", {"episode": episode})
+            messages.success(request, _("Uw dagboek is afgesloten. Dank u wel voor het bijhouden!"))
+            return redirect("tracker:patient_home")
+    return render(
+        request,
+        "tracker/episode_close.html",
+        {
+            "episode": episode,
+            "form": form,
+            "seek_help": episode.level in engine.SEEK_HELP_LEVELS,
+            "clinic": patient.clinic,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -386,13 +424,9 @@ def episode_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def patient_settings(request: HttpRequest) -> HttpResponse:
     patient = patient_for_self(request)
-    form = SettingsForm(
-        request.POST or None, initial={"reminders": patient.reminders, "language": patient.language}
-    )
+    form = SettingsForm(request.POST or None, instance=patient)
     if form.is_valid():
-        patient.reminders = form.cleaned_data["reminders"]
-        patient.language = form.cleaned_data["language"]
-        patient.save(update_fields=["reminders", "language"])
+        patient = form.save()
         translation.activate(patient.language)
         messages.success(request, _("Uw instellingen zijn opgeslagen."))
         response = redirect("tracker:patient_settings")
