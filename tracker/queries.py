@@ -159,20 +159,23 @@ def _new(since: dt.datetime | None) -> Q:
     return NEEDS_ATTENTION if since is None else Q(alert_raised_at__gt=since)
 
 
-def _in_view(*, clinic: Clinic, user: User, filters: CaseloadFilters, today: dt.date):
-    """The rows before the level and "new" filters: the counts at the top of the
-    page are made from these."""
+def _in_view(
+    *, clinic: Clinic, user: User, filters: CaseloadFilters, today: dt.date, rows: bool = True
+):
+    """The episodes before the level and "new" filters; with ``rows``, annotated
+    with what a row shows (the counts at the top of the page need none of it)."""
     entries = DailyEntry.objects.filter(episode=OuterRef("pk"))
     unseen_flags = RedFlagReport.objects.filter(
         episode=OuterRef("pk"), acknowledged_at__isnull=True
     )
-    episodes = (
-        Episode.objects.filter(patient__clinic=clinic)
-        .filter(Q(closed_at__isnull=True) | NEEDS_ATTENTION | Exists(unseen_flags))
-        .select_related("patient__user", "patient__physio", "patient__clinic")
-        .annotate(
+    episodes = Episode.objects.filter(patient__clinic=clinic).filter(
+        Q(closed_at__isnull=True) | NEEDS_ATTENTION | Exists(unseen_flags)
+    )
+    if rows:
+        episodes = episodes.select_related(
+            "patient__user", "patient__physio", "patient__clinic"
+        ).annotate(
             flags_unseen=Exists(unseen_flags),
-            last_day=Subquery(entries.order_by("-day").values("day")[:1]),
             checkins_7d=_count(
                 entries.filter(day__gt=today - dt.timedelta(days=7), day__lte=today)
             ),
@@ -188,7 +191,8 @@ def _in_view(*, clinic: Clinic, user: User, filters: CaseloadFilters, today: dt.
                 Value(0),
             ),
         )
-    )
+    if rows or filters.stale or filters.sort.lstrip("-") == "last":
+        episodes = episodes.annotate(last_day=Subquery(entries.order_by("-day").values("day")[:1]))
     if filters.mine:
         episodes = episodes.filter(patient__physio=user)
     if filters.stale:
@@ -221,7 +225,7 @@ def caseload_counts(
     """How many rows each level has, and how many are new, under the page's other
     filters (one query)."""
     rows = (
-        _in_view(clinic=clinic, user=user, filters=filters, today=today)
+        _in_view(clinic=clinic, user=user, filters=filters, today=today, rows=False)
         .order_by()
         .values("level")
         .annotate(n=Count("pk"), new=Count("pk", filter=_new(new_since)))
@@ -238,8 +242,8 @@ class Sparkline:
     """The last 28 days of pain as an inline SVG polyline (no image, no query)."""
 
     points: list[tuple[int, int]] = field(default_factory=list)  # (day index, pain)
-    width: int = 112
-    height: int = 28
+    width: int = 84
+    height: int = 20
 
     @property
     def segments(self) -> list[str]:

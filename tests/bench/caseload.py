@@ -62,6 +62,10 @@ def main() -> None:
         "dashboard, first page": reverse("tracker:clinic_dashboard", args=["tilburg"]),
         "dashboard, level filter": reverse("tracker:clinic_dashboard", args=["tilburg"])
         + "?level=see_physio",
+        "dashboard, by 7-day mean": reverse("tracker:clinic_dashboard", args=["tilburg"])
+        + "?sort=mean",
+        "dashboard, search 'zoe'": reverse("tracker:clinic_dashboard", args=["tilburg"])
+        + "?q=zoe",
         "patient detail": reverse("tracker:patient_detail", args=["tilburg", middle.pk]),
         "CSV export": reverse("tracker:caseload_csv", args=["tilburg"]),
     }

@@ -195,10 +195,17 @@ def test_a_patients_red_flag_shows_on_every_page_until_resolved(
     use_language_cookie(context, live_server, lang)
     clinic = make_clinic("de-rugzak", name="Praktijk De Rugzak", city="Tilburg")
     onset = timezone.localdate() - dt.timedelta(days=8)
-    patient = make_patient(clinic, username="patient-flag", onset=onset, language=lang)
+    patient = make_patient(
+        clinic,
+        username="patient-flag",
+        onset=onset,
+        language=lang,
+        gp_name="Huisartsen De Linde",
+        gp_phone="013-5551234",
+    )
     diary(patient.episodes.get(), 7, pain=5)
-    banner_title = t(lang, "Let op: neem contact op met een arts")
-    banner = page.get_by_role("alert").filter(has_text=banner_title)
+    banner = page.get_by_role("alert").filter(has_text=t(lang, "Bel vandaag uw huisarts"))
+    resolve = t(lang, "Is dit voorbij?")
 
     page.goto("/login/")
     check_page("login")
@@ -217,6 +224,10 @@ def test_a_patients_red_flag_shows_on_every_page_until_resolved(
         page.get_by_role("button", name=t(lang, "Opslaan")).tap()
     expect(page).to_have_url("/me/")
     expect(banner).to_be_visible()
+    # One instruction, once, with the GP's number to tap; no 112 for "GP today".
+    expect(page.get_by_text(t(lang, "Bel vandaag uw huisarts."), exact=True)).to_have_count(1)
+    expect(banner.locator('a[href="tel:+31135551234"]')).to_be_visible()
+    expect(page.locator('a[href="tel:112"]')).to_have_count(0)
     check_page("home-red-flag")
     screenshot(page, lang, "red-flag-banner.png")
 
@@ -230,74 +241,133 @@ def test_a_patients_red_flag_shows_on_every_page_until_resolved(
         expect(banner).to_be_visible()
         check_page(f"{path.strip('/').replace('/', '-')}-red-flag")
 
+    # Marking it over takes a page of its own that asks what happened.
     with page.expect_navigation():
-        banner.get_by_role("button", name=t(lang, "Opgelost of besproken met arts")).tap()
+        page.get_by_role("link", name=resolve).first.tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Is de klacht voorbij?"))
+    check_page("red-flag-resolve")
+    with page.expect_navigation():
+        page.get_by_role("button", name=t(lang, "Ja, markeer als voorbij")).tap()
+    expect(page.locator("#form-errors")).to_contain_text(t(lang, "Kies wat er is gebeurd."))
+    check_page("red-flag-resolve-errors")
+    page.get_by_text(t(lang, "De klacht is vanzelf weggegaan"), exact=True).tap()
+    with page.expect_navigation():
+        page.get_by_role("button", name=t(lang, "Ja, markeer als voorbij")).tap()
     expect(page).to_have_url("/me/")
     expect(page.get_by_role("status")).to_contain_text(
-        t(lang, "Het alarmsignaal is gemarkeerd als opgelost.")
+        t(
+            lang,
+            "Het alarmsignaal is gemarkeerd als voorbij. Uw fysiotherapeut ziet dit ook. "
+            "Komt de klacht terug? Meld het dan opnieuw bij 'Iets veranderd?'.",
+        )
     )
-    expect(page.get_by_text(banner_title)).to_have_count(0)
+    expect(page.get_by_role("link", name=resolve)).to_have_count(0)
     check_page("home-resolved")
     menu.get_by_role("link", name=t(lang, "Voortgang")).tap()
     expect(page).to_have_url("/me/progress/")
-    expect(page.get_by_text(banner_title)).to_have_count(0)
+    expect(page.get_by_role("link", name=resolve)).to_have_count(0)
 
     report = RedFlagReport.objects.get(episode__patient=patient)
-    assert (report.code, report.resolved_at is not None) == (RED_FLAG, True)
+    assert (report.code, report.resolution, report.resolved_at is not None) == (
+        RED_FLAG,
+        "gone",
+        True,
+    )
 
 
-# --- a physiotherapist: the triage list, a patient's record, the alert seen -------
+# --- the loop: a patient's red flag, the email, the call, the acknowledgement ------
 
 
-def test_a_physio_finds_the_red_flag_on_top_and_acknowledges_it(page: Page, check_page, lang):
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.mark.parametrize("context_options", [LAPTOP], ids=["laptop"])
+def test_a_red_flag_reaches_the_physio_by_email_who_records_the_call(
+    page: Page, check_page, lang, browser, live_server, mailoutbox
+):
     clinic = make_clinic("de-rugzak", name="Praktijk De Rugzak", city="Tilburg")
     physio = make_physio(clinic, username="physio-rugzak")
+    physio.email = "fysio@example.org"
+    physio.save()
     device = make_totp_device(physio)
     onset = timezone.localdate() - dt.timedelta(days=10)
-    for number, pain in enumerate([3, 6, 2], start=1):
+    for number in range(1, 21):  # a caseload longer than a screen
         calm = make_patient(clinic, username=f"calm-{number}", physio=physio, onset=onset)
-        diary(calm.episodes.get(), 9, pain=pain)
-    flagged = make_patient(clinic, username="flagged", physio=physio, onset=onset)
-    episode = flagged.episodes.get()
-    diary(episode, 9, pain=4)
-    services.red_flags_report(episode=episode, codes=[RED_FLAG])
+        diary(calm.episodes.get(), 9, pain=2 + number % 5)
+    flagged = make_patient(
+        clinic, username="flagged", physio=physio, onset=onset, phone="06-12345678", language=lang
+    )
+    diary(flagged.episodes.get(), 9, pain=4)
 
-    page.goto("/login/")
+    # The patient reports the red flag on their phone.
+    phone = browser.new_context(base_url=live_server.url, **PHONE, locale="nl-NL")
+    patient_page = phone.new_page()
+    log_in(patient_page, flagged.user)
+    patient_page.goto("/me/red-flags/")
+    answer(patient_page, "red_flag_", t(lang, "Nee"))
+    patient_page.locator(f"#div_id_red_flag_{RED_FLAG}").get_by_text(
+        t(lang, "Ja"), exact=True
+    ).tap()
+    with patient_page.expect_navigation():
+        patient_page.get_by_role("button", name=t(lang, "Opslaan")).tap()
+    phone.close()
+
+    # The physiotherapist's email names no one and nothing: a link to the record.
+    (email,) = mailoutbox
+    assert email.to == ["fysio@example.org"]
+    assert str(flagged) not in email.body and "ongeluk" not in email.body
+    link = re.search(r"https?://\S+/clinic/\S+/patients/\d+/", email.body).group()
+
+    page.goto(urlsplit(link).path)  # not signed in: the login page, then back here
     switch_language(page, lang)
-    check_page("login")
-    log_in(page, physio)
-    check_page("two-factor")
+    expect(page).to_have_url(re.compile(r"/login/\?next="))
+    page.fill("#id_username", physio.username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
     pass_two_factor(page, device)
-    expect(page).to_have_url(f"/clinic/{clinic.slug}/")
-    first_row = page.locator("table.caseload tbody tr").first
-    expect(first_row.get_by_role("link")).to_have_text(str(flagged))
-    expect(first_row.locator(".badge.text-bg-danger")).to_have_text(t(lang, "nieuw"))
-    check_page("dashboard")
-    screenshot(page, lang, "dashboard.png", full_page=True)
-
-    first_row.get_by_role("link").click()
+    expect(page).to_have_url(urlsplit(link).path)
     expect(page.get_by_role("heading", level=1)).to_have_text(str(flagged))
-    assert_chart_loaded(page)
+    expect(page.locator('a[href="tel:+31612345678"]')).to_be_visible()
     check_page("patient-detail")
     screenshot(page, lang, "patient-detail.png")
+
+    # Recorded without saying what was done: the note typed is kept.
+    page.fill("#id_note", t(lang, "Huisarts gebeld, ze gaat vandaag."))
     with page.expect_navigation():
-        page.get_by_role("button", name=t(lang, "Markeer melding als gezien")).click()
+        page.get_by_role("button", name=t(lang, "Vastleggen en afhandelen")).click()
+    expect(page.locator("#form-errors")).to_contain_text(t(lang, "Kies wat u heeft gedaan."))
+    expect(page.locator("#id_note")).to_have_value(t(lang, "Huisarts gebeld, ze gaat vandaag."))
+    check_page("patient-detail-errors")
+    page.get_by_label(t(lang, "gebeld"), exact=True).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name=t(lang, "Vastleggen en afhandelen")).click()
     expect(page.get_by_role("status")).to_contain_text(
-        t(lang, "De melding is gemarkeerd als gezien.")
+        t(lang, "Vastgelegd. De melding is afgehandeld.")
     )
-    expect(page.get_by_role("button", name=t(lang, "Markeer melding als gezien"))).to_have_count(0)
-    check_page("patient-detail-seen")
+    expect(page.locator(".contact-history")).to_contain_text(
+        t(lang, "Huisarts gebeld, ze gaat vandaag.")
+    )
+    check_page("patient-detail-contact")
 
     page.get_by_role("link", name=clinic.name).click()
     expect(page).to_have_url(f"/clinic/{clinic.slug}/")
     first_row = page.locator("table.caseload tbody tr").first
     expect(first_row.get_by_role("link")).to_have_text(str(flagged))
-    expect(first_row.locator("td").last).to_have_text(t(lang, "gezien"))
-    check_page("dashboard-seen")
+    expect(first_row.locator("td.alert-status")).to_have_text(t(lang, "afgehandeld"))
+    # The whole row fits the screen's width (nothing to scroll sideways) and one
+    # line per patient: at least 15 rows fit on a 1280 × 800 screen.
+    rows = page.locator("table.caseload tbody tr")
+    bottoms = rows.evaluate_all("rows => rows.map(row => row.getBoundingClientRect().bottom)")
+    assert sum(1 for bottom in bottoms if bottom <= 800) >= 15, bottoms[:20]
+    table = page.locator("table.caseload")
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "scrolls sideways"
+    check_page("dashboard")
+    screenshot(page, lang, "dashboard.png")
 
-    episode.refresh_from_db()
+    episode = flagged.episodes.get()
     assert episode.alert_acknowledged_by == physio
-    assert not episode.alert_unacknowledged
+    assert episode.contacts.get().action == "called"
 
 
 # --- an admin: a clinic and a physiotherapist in the Django admin ----------------
