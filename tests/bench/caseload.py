@@ -64,8 +64,7 @@ def main() -> None:
         + "?level=see_physio",
         "dashboard, by 7-day mean": reverse("tracker:clinic_dashboard", args=["tilburg"])
         + "?sort=mean",
-        "dashboard, search 'zoe'": reverse("tracker:clinic_dashboard", args=["tilburg"])
-        + "?q=zoe",
+        "dashboard, search 'zoe'": reverse("tracker:clinic_dashboard", args=["tilburg"]) + "?q=zoe",
         "patient detail": reverse("tracker:patient_detail", args=["tilburg", middle.pk]),
         "CSV export": reverse("tracker:caseload_csv", args=["tilburg"]),
     }
