@@ -563,13 +563,6 @@ def number(value: float) -> str:
     return number_format(rounded, decimal_pos=1)
 
 
-def change_percent(baseline: float, mean_7d: float) -> int | None:
-    """The 7-day mean against the baseline in whole percent (negative: less pain)."""
-    if baseline <= 0:
-        return None
-    return round((mean_7d - baseline) / baseline * 100)
-
-
 def _change_sentence(baseline: float, mean_7d: float) -> str:
     if baseline <= 0:
         if mean_7d <= 0:

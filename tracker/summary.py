@@ -27,7 +27,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from advice import content, engine
-from tracker import charts, services
+from tracker import charts, queries, services
 from tracker.models import Episode
 
 CACHE_TIMEOUT = 24 * 60 * 60  # seconds; the day is part of the key anyway
@@ -337,7 +337,7 @@ def _key_figures(summary: Summary) -> list[tuple[str, str]]:
     )
     if summary.baseline is not None and summary.mean_7d is not None:
         points = summary.mean_7d - summary.baseline
-        percent = charts.change_percent(summary.baseline, summary.mean_7d)
+        percent = queries.change_percent(summary.baseline, summary.mean_7d)
         value = gettext("%(points)s punten") % {"points": _signed(charts.number(points))}
         if percent is not None:
             value += f" ({_signed(str(percent))} %)"

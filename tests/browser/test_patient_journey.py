@@ -183,10 +183,13 @@ def test_the_chart_text_is_at_least_12_px_on_a_phone(page: Page, patient, width)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
 
 
-def test_half_a_year_scrolls_sideways_and_opens_at_the_latest_weeks(page: Page, patient):
+def test_half_a_year_scrolls_sideways_and_opens_at_the_latest_weeks(
+    page: Page, check_page, patient
+):
     long = half_year_patient(patient.clinic)
     log_in(page, long.user)
     page.goto("/me/progress/")
+    check_page("progress-half-year")  # the scrolling box can be reached with the keyboard
 
     box = page.get_by_role("region", name="Grafiek: schuif opzij voor de eerdere weken")
     expect(box).to_be_visible()
