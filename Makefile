@@ -65,11 +65,11 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 
 # The caseload pages at one clinic of 200 and of 2,000 patients (180 days each), and
-# the progress charts of the load test's 200 patients.
+# the progress page with its chart for a diary of 180 days (and the summary PDF).
 bench: $(VENV)/.installed-test messages
 	$(PY) tests/bench/caseload.py --patients 200
 	$(PY) tests/bench/caseload.py --patients 2000
-	$(PY) tests/bench/charts.py --patients 200
+	$(PY) tests/bench/progress.py --days 180
 
 # Load test (not part of `make test` or CI): gunicorn on 127.0.0.1, 200 patients and
 # 8 physiotherapists for 60 s at the evening burst and at ten times it, on SQLite and

@@ -91,12 +91,13 @@ def test_staff_changes_are_logged_as_updates_and_creates(world):
     ]
 
 
-def test_staff_reading_the_chart_is_logged_but_the_patient_reading_it_is_not(world):
-    url = reverse("tracker:episode_chart", args=[world.patient_a.episodes.get().pk])
-    client_for(world.patient_a.user).get(url)
+def test_staff_downloading_the_summary_is_logged_but_the_patient_downloading_it_is_not(world):
+    client_for(world.patient_a.user).get(reverse("tracker:summary_pdf"))
     assert records() == []
+    url = reverse("tracker:staff_summary_pdf", args=[world.clinic_a.slug, world.patient_a.pk])
     client_for(world.physio_a).get(url)
-    assert [r.event for r in records()] == ["patient.chart"]
+    assert [(r.event, r.action) for r in records()] == [("patient.summary", "E")]
+    assert records()[0].patient_ref == world.patient_a.pseudonym
 
 
 def test_a_patient_reading_their_own_data_is_not_logged(world):
@@ -106,6 +107,7 @@ def test_a_patient_reading_their_own_data_is_not_logged(world):
         "tracker:progress",
         "tracker:checkin",
         "tracker:export_json",
+        "tracker:summary_pdf",
     ):
         client.get(reverse(name))
     assert records() == []

@@ -400,18 +400,7 @@ SITE = {
     "tracker:episode_new": Entry(get=patient_only(redirect("tracker:patient_home"))),
     "tracker:patient_settings": Entry(get=patient_only()),
     "tracker:account_delete": Entry(get=patient_only()),
-    "tracker:episode_chart": Entry(
-        get={
-            "anonymous": LOGIN,
-            "patient_a": OK,
-            "patient_b": NOT_FOUND,
-            "physio_a": OK,
-            "physio_b": NOT_FOUND,
-            "admin": OK,
-        },
-        kwargs=lambda t: {"pk": t.episode_a.pk},
-        missing=lambda t: [{"pk": MISSING_PK}],
-    ),
+    "tracker:summary_pdf": Entry(get=patient_only()),
     **{
         f"tracker:{name}": Entry(get=clinic_a_staff(), kwargs=clinic_a, missing=clinic_missing)
         for name in (
@@ -423,6 +412,9 @@ SITE = {
         )
     },
     "tracker:patient_detail": Entry(
+        get=clinic_a_staff(), kwargs=patient_a_at_clinic_a, missing=patient_missing
+    ),
+    "tracker:staff_summary_pdf": Entry(
         get=clinic_a_staff(), kwargs=patient_a_at_clinic_a, missing=patient_missing
     ),
     "tracker:alert_acknowledge": Entry(
@@ -712,8 +704,7 @@ def other_clinics_patient_urls(w: World) -> list[tuple[str, User, str]]:
             urls.append(("get", user, reverse("tracker:patient_detail", kwargs=kwargs)))
             urls.append(("post", user, reverse("tracker:alert_acknowledge", kwargs=kwargs)))
             urls.append(("post", user, reverse("tracker:staff_episode_close", kwargs=kwargs)))
-        episode = other.episodes.get()
-        urls.append(("get", user, reverse("tracker:episode_chart", args=[episode.pk])))
+            urls.append(("get", user, reverse("tracker:staff_summary_pdf", kwargs=kwargs)))
     return urls
 
 

@@ -325,7 +325,10 @@ def test_the_patient_detail_shows_the_record(world):
     services.risk_factors_save(episode=episode, answers={"low_mood": True}, occasion="intake")
     url = reverse("tracker:patient_detail", args=[world.clinic_a.slug, world.patient_a.pk])
     page = client_for(world.physio_a).get(url).content.decode()
-    assert reverse("tracker:episode_chart", args=[episode.pk]) in page
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="progress-chart"' in page
+    assert (
+        reverse("tracker:staff_summary_pdf", args=[world.clinic_a.slug, world.patient_a.pk]) in page
+    )
     assert "zware dag" in page
     assert "Ziek voelen door de rugpijn" in page
     assert "Ik voel me somber of neerslachtig." in page

@@ -202,10 +202,9 @@ def test_changing_the_password_ends_the_other_sessions(world):
 def test_pages_with_patient_data_are_not_stored(world):
     response = client_for(world.patient_a.user).get(reverse("tracker:progress"))
     assert "no-store" in response["Cache-Control"]
-    chart = client_for(world.patient_a.user).get(
-        reverse("tracker:episode_chart", args=[world.patient_a.episodes.get().pk])
-    )
-    assert "no-store" in chart["Cache-Control"]
+    summary = client_for(world.patient_a.user).get(reverse("tracker:summary_pdf"))
+    assert summary["Content-Type"] == "application/pdf"
+    assert "no-store" in summary["Cache-Control"]
 
 
 def test_every_page_sends_a_strict_content_security_policy(client, db):

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from tracker.models import Clinic, Episode, Patient, RedFlagReport
+from tracker.models import Clinic, Patient, RedFlagReport
 
 STAFF_ROLES = frozenset({"admin", "physio"})
 
@@ -47,16 +47,6 @@ def patient_for_self(request: HttpRequest) -> Patient:
         return Patient.objects.select_related("clinic").get(user=request.user)
     except Patient.DoesNotExist:
         raise PermissionDenied from None
-
-
-def episode_for_viewer(request: HttpRequest, pk: int) -> Episode:
-    """An episode its own patient or the staff of the patient's clinic may see."""
-    user = request.user
-    if user.is_staff or user.memberships.exists():
-        episodes = Episode.objects.filter(patient__in=Patient.objects.for_staff(user))
-    else:
-        episodes = Episode.objects.filter(patient__user=user)
-    return get_object_or_404(episodes.select_related("patient__clinic"), pk=pk)
 
 
 def red_flag_for_self(request: HttpRequest, pk: int) -> RedFlagReport:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import content, engine
-from tracker import charts, queries, services
+from tracker import charts, queries, services, summary
 from tracker.access import STAFF_ROLES, clinic_for_staff, patient_for_staff, role_of
 from tracker.audit import log_access
 from tracker.forms import CloseEpisodeForm, ContactForm, InvitationForm, StaffSettingsForm
@@ -272,12 +272,15 @@ def _record_page(
     context = {"clinic": clinic, "patient": patient, "episodes": episodes, "episode": episode}
     if episode is not None:
         services.episode_refresh(episode=episode, today=today)
+        entries = list(episode.entries.order_by("-day"))
+        assessments = [_with_labels(record) for record in episode.assessments.all()]
+        diary = charts.course(episode=episode, today=today, entries=entries)
         red_flags = list(episode.red_flags.all())
         context.update(
-            entries=list(episode.entries.order_by("-day")),
+            entries=entries,
             red_flags=red_flags,
             risk_factors=list(episode.risk_factors.all()),
-            assessments=[_with_labels(record) for record in episode.assessments.all()],
+            assessments=assessments,
             contacts=list(episode.contacts.select_related("user")),
             level_label=content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
             reasons=[
@@ -294,9 +297,35 @@ def _record_page(
             or any(flag.acknowledged_at is None for flag in red_flags),
             contact_form=contact_form or ContactForm(),
             close_form=close_form or CloseEpisodeForm(),
-            chart_version=int(episode.data_changed_at.timestamp()),
+            chart=charts.progress_chart(
+                diary,
+                changes=charts.level_changes(assessments, first=episode.onset, today=today),
+            ),
         )
     return render(request, "tracker/patient_detail.html", context)
+
+
+@require_GET
+@login_required
+def summary_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The one-page summary of a patient's episode (?episode=, as on the record),
+    for the staff of their clinic; every download is in the access log."""
+    clinic = clinic_for_staff(request, slug)
+    patient = patient_for_staff(request, clinic=clinic, pk=pk)
+    episode = _chosen_episode(
+        list(patient.episodes.order_by("-opened_at")), request.GET.get("episode")
+    )
+    if episode is None:
+        raise Http404
+    log_access(
+        request,
+        event="patient.summary",
+        action=AccessLog.Action.EXPORT,
+        patients=[patient],
+        object_type="episode",
+        object_id=episode.pk,
+    )
+    return summary.response(episode=episode, today=timezone.localdate())
 
 
 def _with_labels(record):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("me/risk-factors/", views.risk_factors, name="risk_factors"),
     path("me/risk-factors/answers/", views.risk_factor_answers, name="risk_factor_answers"),
     path("me/progress/", views.progress, name="progress"),
+    path("me/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("me/access/", views.access_history, name="access_history"),
     path("me/export.csv", views.export_data, {"fmt": "csv"}, name="export_csv"),
     path("me/export.json", views.export_data, {"fmt": "json"}, name="export_json"),
@@ -25,8 +26,6 @@ urlpatterns = [
     path("me/episode/new/", views.episode_new, name="episode_new"),
     path("me/settings/", views.patient_settings, name="patient_settings"),
     path("me/delete/", views.account_delete, name="account_delete"),
-    # Shared by the patient and the staff of their clinic.
-    path("episodes/<int:pk>/chart.png", views.episode_chart, name="episode_chart"),
     # Staff.
     path("staff/settings/", staff_views.staff_settings, name="staff_settings"),
     path("clinic/<slug:slug>/", staff_views.clinic_dashboard, name="clinic_dashboard"),
@@ -40,6 +39,11 @@ urlpatterns = [
     path("clinic/<slug:slug>/invite/", staff_views.invite_patient, name="invite_patient"),
     path(
         "clinic/<slug:slug>/patients/<int:pk>/", staff_views.patient_detail, name="patient_detail"
+    ),
+    path(
+        "clinic/<slug:slug>/patients/<int:pk>/summary.pdf",
+        staff_views.summary_pdf,
+        name="staff_summary_pdf",
     ),
     path(
         "clinic/<slug:slug>/patients/<int:pk>/acknowledge/",

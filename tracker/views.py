@@ -1,4 +1,4 @@
-"""The patient's pages, the role-based landing page and the shared chart."""
+"""The patient's pages and the role-based landing page."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
@@ -18,14 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from advice import content, engine
-from tracker import charts, exports, middleware, services
-from tracker.access import (
-    episode_for_viewer,
-    patient_for_self,
-    red_flag_for_self,
-    role_of,
-)
-from tracker.audit import log_access
+from tracker import charts, exports, middleware, services, summary
+from tracker.access import patient_for_self, red_flag_for_self, role_of
 from tracker.forms import (
     AccessPeriodForm,
     CheckinForm,
@@ -300,40 +294,49 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
-    """The course against the typical course: chart, words and a table."""
+    """The course against the typical course: in words, as a chart and as a table."""
     patient = patient_for_self(request)
-    episode = patient.open_episode() or patient.episodes.order_by("-opened_at").first()
+    episode = _progress_episode(patient)
     if episode is None:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
+    services.episode_refresh(episode=episode, today=today)
+    entries = list(
+        episode.entries.filter(day__lte=today)
+        .order_by("day")
+        .values_list(
+            "day", "pain", "function", "bed_rest", "active_minutes", "work_status", named=True
+        )
+    )
+    diary = charts.course(episode=episode, today=today, entries=entries)
+    changes = charts.level_changes(episode.assessments.all(), first=episode.onset, today=today)
     return render(
         request,
         "tracker/progress.html",
         {
             "episode": episode,
-            "entries": episode.entries.filter(day__lte=today).order_by("-day"),
-            "trend": charts.trend_in_words(episode=episode, today=today),
-            "chart_version": int(episode.data_changed_at.timestamp()),
+            "entries": charts.table_rows(entries),
+            "trend": charts.trend_in_words(diary),
+            "chart": charts.progress_chart(diary, changes=changes),
         },
     )
 
 
+def _progress_episode(patient: Patient):
+    """The episode the progress page shows: the open one, else the latest."""
+    return patient.open_episode() or patient.episodes.order_by("-opened_at").first()
+
+
 @require_GET
 @login_required
-def episode_chart(request: HttpRequest, pk: int) -> HttpResponse:
-    """The progress chart as a PNG, for the patient and the staff of their clinic."""
-    episode = episode_for_viewer(request, pk)
-    if episode.patient.user_id != request.user.pk:
-        log_access(
-            request,
-            event="patient.chart",
-            action=AccessLog.Action.READ,
-            patients=[episode.patient],
-            object_type="episode",
-            object_id=episode.pk,
-        )
-    png = charts.progress_chart(episode=episode, today=timezone.localdate())
-    return HttpResponse(png, content_type="image/png")
+def summary_pdf(request: HttpRequest) -> HttpResponse:
+    """The one-page summary for the GP or physiotherapist, of the episode the
+    progress page shows."""
+    patient = patient_for_self(request)
+    episode = _progress_episode(patient)
+    if episode is None:
+        raise Http404
+    return summary.response(episode=episode, today=timezone.localdate())
 
 
 @require_GET

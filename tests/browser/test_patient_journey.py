@@ -1,17 +1,24 @@
-"""A patient on a phone: log in, check in by tapping, see the advice and the chart.
+"""A patient on a phone: log in, check in by tapping, see the advice and the chart,
+download the summary for the GP.
 
-The tests also write the README's screenshots, docs/screenshots/checkin.png and
-docs/screenshots/progress.png, on every run. The diary is built relative to
-today (the live server runs in another thread, so the date is not frozen).
+The tests also write the README's screenshots on every run:
+docs/screenshots/checkin.png, progress.png, progress-half-year.png and
+summary.png (the summary PDF's page, rendered with PDFium). The diary is built
+relative to today (the live server runs in another thread, so the date is not
+frozen).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import math
 
+import pypdfium2
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from tests.browser.conftest import SCREENSHOTS, log_in
 from tests.factories import make_clinic, make_entry, make_patient, make_physio
@@ -67,7 +74,28 @@ def patient(transactional_db) -> Patient:
             active_minutes=20 + 5 * (len(DIARY) - days_ago),
             work_status="reduced",
         )
+        # As the nightly job does: the advice history holds the day the advice changed.
+        services.episode_reassess(episode=episode, today=today - dt.timedelta(days=days_ago))
     services.episode_reassess(episode=episode, today=today)
+    return patient
+
+
+def half_year_patient(clinic) -> Patient:
+    """Half a year of diary: a slow recovery with a bad spell in week 9 and the
+    advice history the nightly job leaves."""
+    today = timezone.localdate()
+    patient = make_patient(
+        clinic, username="patient-half-year", onset=today - dt.timedelta(days=182)
+    )
+    episode = patient.episodes.get()
+    for n in range(180):
+        day = today - dt.timedelta(days=179 - n)
+        weeks = (n + 2) / 7
+        pain = 7 * (0.3 + 0.7 * math.exp(-0.18 * weeks)) + (2.5 if 60 <= n < 68 else 0)
+        pain = round(pain + (1 if n % 5 == 0 else -1 if n % 7 == 0 else 0))
+        if n % 13 != 12:  # a forgotten day now and then
+            make_entry(episode, day, pain=pain, function="yes" if pain < 5 else "partly")
+        services.episode_reassess(episode=episode, today=day)
     return patient
 
 
@@ -108,11 +136,79 @@ def test_a_patient_checks_in_on_a_phone_and_sees_the_advice_and_chart(page: Page
 
     page.goto("/me/progress/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Uw voortgang")
-    chart = page.locator("main figure img")
-    page.wait_for_function("img => img.complete", arg=chart.element_handle())
-    assert chart.evaluate("img => img.naturalWidth") > 0, "the chart did not load"
+    chart = page.get_by_role("img", name="Grafiek van de pijn per dag")
+    expect(chart).to_be_visible()
+    points = chart.locator("circle title")
+    expect(points).to_have_count(len(DIARY) + 1)
+    expect(points.last).to_have_text(f"{today_label()}: pijn 3")
     expect(page.locator("main table tbody tr")).to_have_count(len(DIARY) + 1)
     page.screenshot(path=SCREENSHOTS / "progress.png", full_page=True, animations="disabled")
+
+    # The summary for the GP: a download, one page, with the patient's figures.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Samenvatting voor uw huisarts of fysiotherapeut").tap()
+    pdf = download.value.path().read_bytes()
+    assert download.value.suggested_filename.startswith("herstelpad-samenvatting-")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert "Samenvatting voor uw huisarts / fysiotherapeut" in text
+    assert "Praktijk De Rugzak" in text
+    assert "Dagen ingevuld 15 van 15 dagen" in text
+    document = pypdfium2.PdfDocument(pdf)
+    document[0].render(scale=110 / 72).to_pil().save(SCREENSHOTS / "summary.png")
+
+
+def today_label() -> str:
+    today = timezone.localdate()
+    weekdays = ["ma", "di", "wo", "do", "vr", "za", "zo"]
+    months = ["Jan", "Feb", "Mrt", "Apr", "Mei", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
+    return f"{weekdays[today.weekday()]} {today.day} {months[today.month - 1]}"
+
+
+@pytest.mark.parametrize("width", [360, 390])
+def test_the_chart_text_is_at_least_12_px_on_a_phone(page: Page, patient, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    log_in(page, patient.user)
+    page.goto("/me/progress/")
+
+    sizes = page.locator("svg.progress-chart text").evaluate_all(
+        """texts => texts.map(
+            text => parseFloat(getComputedStyle(text).fontSize)
+                * Math.hypot(text.getScreenCTM().a, text.getScreenCTM().b)
+        )"""
+    )
+    assert sizes and min(sizes) >= 12, sizes
+    # The chart fits the screen: no sideways scrolling for two weeks of diary.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+def test_half_a_year_scrolls_sideways_and_opens_at_the_latest_weeks(
+    page: Page, check_page, patient
+):
+    long = half_year_patient(patient.clinic)
+    log_in(page, long.user)
+    page.goto("/me/progress/")
+    check_page("progress-half-year")  # the scrolling box can be reached with the keyboard
+
+    box = page.get_by_role("region", name="Grafiek: schuif opzij voor de eerdere weken")
+    expect(box).to_be_visible()
+    assert box.evaluate("el => el.scrollWidth > el.clientWidth")
+    # The page itself does not scroll sideways; the chart box does.
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    frame = box.bounding_box()
+    last = page.locator("svg.progress-chart circle").last.bounding_box()
+    first = page.locator("svg.progress-chart circle").first.bounding_box()
+    assert frame["x"] <= last["x"] and last["x"] + last["width"] <= frame["x"] + frame["width"]
+    assert first["x"] + first["width"] < frame["x"]  # the first weeks are off to the left
+    box.evaluate("el => { el.scrollLeft = -el.scrollWidth; }")  # back to the first weeks
+    first = page.locator("svg.progress-chart circle").first.bounding_box()
+    assert first["x"] >= frame["x"]
+    box.evaluate("el => { el.scrollLeft = 0; }")
+    page.locator("svg.progress-chart").scroll_into_view_if_needed()
+    page.locator("main figure").screenshot(
+        path=SCREENSHOTS / "progress-half-year.png", animations="disabled"
+    )
 
 
 def test_a_patient_checks_in_with_the_keyboard_only(page: Page, patient):

@@ -20,9 +20,10 @@ in the window, a caseload round every 10/R seconds.
 
 A check-in session is what a phone does: GET /me/checkin/, think, POST the
 form (today; a quarter of the sessions also correct yesterday), follow the
-redirect to /me/, think, GET /me/progress/ and its chart. A caseload round:
-the dashboard's first page, the second page when there is one, a level filter,
-a patient's record and that record's chart.
+redirect to /me/, think, GET /me/progress/ (the chart is inline SVG in the
+page), and in 2 % of the sessions download the one-page summary PDF for the GP.
+A caseload round: the dashboard's first page, the second page when there is
+one, a level filter, and a patient's record (with the same inline chart).
 
 The number of requests is bounded (the schedule is drawn in advance; its size
 is the cap) and so is the time (no request starts after the window plus
@@ -70,12 +71,14 @@ PG_DATABASE = "herstelpad_load"
 # The model of the burst (see the module docstring and docs/performance.md).
 PHYSIO_ROUND_SECONDS = 10.0  # at --rate 1 a physio pages the caseload every 10 s
 YESTERDAY_SHARE = 0.25  # sessions that also correct yesterday
+SUMMARY_SHARE = 0.02  # sessions that end with the summary PDF (before a visit to the GP)
 FORM_THINK = (1.0, 3.0)  # seconds filling in the check-in form
 READ_THINK = (0.5, 1.5)  # seconds before the next page
 REQUEST_TIMEOUT = 30.0
-SESSION_REQUESTS = 5  # GET form, POST, GET /me/, GET progress, GET chart
+SESSION_REQUESTS = 4  # GET form, POST, GET /me/, GET progress
 YESTERDAY_REQUESTS = 3  # GET form, POST, GET /me/
-ROUND_REQUESTS = 5  # page 1, page 2, level filter, patient record, its chart
+SUMMARY_REQUESTS = 1  # GET the summary PDF
+ROUND_REQUESTS = 4  # page 1, page 2, level filter, patient record
 LEVELS = (
     "emergency",
     "see_gp",
@@ -95,16 +98,15 @@ ENDPOINTS = (  # the order of the table
     "GET /me/checkin/ (yesterday)",
     "POST /me/checkin/ (yesterday)",
     "GET /me/progress/",
-    "GET /episodes/<id>/chart.png",
+    "GET /me/summary.pdf",
     "GET /clinic/<slug>/?page=1",
     "GET /clinic/<slug>/?page=2",
     "GET /clinic/<slug>/?level=…",
     "GET /clinic/<slug>/patients/<id>/",
-    "GET /episodes/<id>/chart.png (physio)",
 )
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-CHART_RE = re.compile(r'src="(/episodes/\d+/chart\.png\?v=\d+)"')
+CHART_RE = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" class="progress-chart"')
 PATIENT_LINK_RE = re.compile(r'href="(/clinic/[^/"]+/patients/\d+/)"')
 NEXT_PAGE_RE = re.compile(r'href="\?(?:[^"]*&amp;)?page=2"')
 
@@ -225,6 +227,15 @@ def is_ok(response: Response) -> bool:
     return response.status == 200
 
 
+def has_chart(response: Response) -> bool:
+    """The page, with its inline chart."""
+    return response.status == 200 and CHART_RE.search(response.body) is not None
+
+
+def is_pdf(response: Response) -> bool:
+    return response.status == 200 and response.body.startswith("%PDF-")
+
+
 def redirects_to(path: str) -> Callable[[Response], bool]:
     def check(response: Response) -> bool:
         return response.status == 302 and urlsplit(response.location).path == path
@@ -254,6 +265,7 @@ class PatientUser:
     browser: Browser
     starts: list[float] = field(default_factory=list)  # seconds into the window
     yesterday: list[bool] = field(default_factory=list)
+    summary: list[bool] = field(default_factory=list)
     posts: dict = field(default_factory=lambda: defaultdict(list))  # day -> [Post]
     late: float = 0.0  # the longest a session started after its planned moment
     done: int = 0  # sessions completed
@@ -272,10 +284,9 @@ class PhysioUser:
 class Plan:
     """Shared by the virtual users: the clock, the days and the random values."""
 
-    def __init__(self, *, seed: int, today, window_start: float, charts: bool):
+    def __init__(self, *, seed: int, today, window_start: float):
         self.rng = random.Random(seed)
         self.rng_lock = threading.Lock()
-        self.charts = charts
         self.today = today
         self.yesterday = today.fromordinal(today.toordinal() - 1)
         self.window_start = window_start
@@ -352,7 +363,9 @@ def checkin(patient: PatientUser, plan: Plan, day) -> None:
 def run_patient(patient: PatientUser, plan: Plan) -> None:
     """The patient's check-in sessions, each at its planned moment (or late)."""
     try:
-        for start, also_yesterday in zip(patient.starts, patient.yesterday, strict=True):
+        for start, also_yesterday, summary in zip(
+            patient.starts, patient.yesterday, patient.summary, strict=True
+        ):
             moment = plan.window_start + start
             sleep_until(moment)
             patient.late = max(patient.late, time.monotonic() - moment)
@@ -361,13 +374,13 @@ def run_patient(patient: PatientUser, plan: Plan) -> None:
                 time.sleep(plan.uniform(*READ_THINK))
                 checkin(patient, plan, plan.yesterday)
             time.sleep(plan.uniform(*READ_THINK))
-            page = patient.browser.request(
-                "GET", "/me/progress/", endpoint="GET /me/progress/", expect=is_ok
+            patient.browser.request(
+                "GET", "/me/progress/", endpoint="GET /me/progress/", expect=has_chart
             )
-            chart = CHART_RE.search(page.body) if page is not None else None
-            if chart and plan.charts:
+            if summary:
+                time.sleep(plan.uniform(*READ_THINK))
                 patient.browser.request(
-                    "GET", chart.group(1), endpoint="GET /episodes/<id>/chart.png", expect=is_ok
+                    "GET", "/me/summary.pdf", endpoint="GET /me/summary.pdf", expect=is_pdf
                 )
             patient.done += 1
     except Stop:
@@ -397,20 +410,12 @@ def run_physio(physio: PhysioUser, plan: Plan) -> None:
             )
             links = sorted(set(PATIENT_LINK_RE.findall(page.body))) if page is not None else []
             if links:
-                record = browser.request(
+                browser.request(
                     "GET",
                     plan.choice(links),
                     endpoint="GET /clinic/<slug>/patients/<id>/",
-                    expect=is_ok,
+                    expect=has_chart,
                 )
-                chart = CHART_RE.search(record.body) if record is not None else None
-                if chart and plan.charts:
-                    browser.request(
-                        "GET",
-                        chart.group(1),
-                        endpoint="GET /episodes/<id>/chart.png (physio)",
-                        expect=is_ok,
-                    )
             physio.done += 1
     except Stop:
         return
@@ -445,10 +450,11 @@ def log_in(browser: Browser, username: str, totp: Callable[[str], str] | None) -
 
 
 def warm_up(patient: PatientUser) -> None:
-    page = patient.browser.request("GET", "/me/progress/", endpoint="warm-up", expect=is_ok)
-    chart = CHART_RE.search(page.body) if page is not None else None
-    if chart:
-        patient.browser.request("GET", chart.group(1), endpoint="warm-up", expect=is_ok)
+    """A progress page and a summary: the workers have imported matplotlib (the
+    summary draws with it) before the window, as a server does after its first
+    summary."""
+    patient.browser.request("GET", "/me/progress/", endpoint="warm-up", expect=has_chart)
+    patient.browser.request("GET", "/me/summary.pdf", endpoint="warm-up", expect=is_pdf)
 
 
 # --- The server ------------------------------------------------------------
@@ -678,11 +684,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--grace", type=float, default=30.0, help="seconds after the window")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument(
-        "--without-charts",
-        action="store_true",
-        help="diagnosis: leave out the chart images (not part of `make loadtest`)",
-    )
-    parser.add_argument(
         "--postgres-url",
         default=f"postgresql://postgres@{HOST}:5432/postgres",
         help=f"a maintenance database of the server where {PG_DATABASE} is created",
@@ -729,8 +730,9 @@ def production_env(args: argparse.Namespace, workdir: Path) -> dict[str, str]:
 
 def schedule(
     args: argparse.Namespace, patients: list[PatientUser], physios: list[PhysioUser]
-) -> tuple[int, int, int]:
-    """Draw every session and round in advance; returns (sessions, edits, rounds)."""
+) -> tuple[int, int, int, int]:
+    """Draw every session and round in advance; returns (sessions, edits, rounds,
+    summaries)."""
     rng = random.Random(args.seed)
     sessions = round(len(patients) * args.rate)
     for k in range(sessions):
@@ -744,7 +746,12 @@ def schedule(
         count = math.ceil((args.duration - offset) / interval)
         physio.starts = [offset + i * interval for i in range(count)]
     edits = sum(sum(p.yesterday) for p in patients)
-    return sessions, edits, sum(len(p.starts) for p in physios)
+    # Drawn from a stream of their own, so the rest of the schedule stays as it was.
+    summaries = random.Random(f"{args.seed}-summary")
+    for patient in patients:
+        patient.summary = [summaries.random() < SUMMARY_SHARE for _ in patient.starts]
+    downloads = sum(sum(p.summary) for p in patients)
+    return sessions, edits, sum(len(p.starts) for p in physios), downloads
 
 
 def main() -> int:
@@ -812,30 +819,32 @@ def main() -> int:
             PhysioUser(f"demo-physio-{slug}", slug, Browser(port, recorder))
             for slug in list(slugs)[: args.physios]
         ]
-        sessions, edits, rounds = schedule(args, patients, physios)
+        sessions, edits, rounds, downloads = schedule(args, patients, physios)
         # The cap: every planned request, and not one more.
         recorder.cap = (
-            sessions * SESSION_REQUESTS + edits * YESTERDAY_REQUESTS + rounds * ROUND_REQUESTS
+            sessions * SESSION_REQUESTS
+            + edits * YESTERDAY_REQUESTS
+            + downloads * SUMMARY_REQUESTS
+            + rounds * ROUND_REQUESTS
         )
 
         print(f"Logging in {len(patients)} patients and {len(physios)} physios …", flush=True)
         with ThreadPoolExecutor(max_workers=8) as pool:
             list(pool.map(lambda p: log_in(p.browser, p.username, None), patients))
             list(pool.map(lambda p: log_in(p.browser, p.username, totp), physios))
-            # Outside the window: every worker imports matplotlib and draws once.
+            # Outside the window: every worker draws a progress page and a summary.
             list(pool.map(warm_up, patients[: 4 * args.workers]))
 
         print(
             f"Measuring {args.duration:.0f} s at ×{args.rate:g}: {sessions:,} check-in sessions "
-            f"({sessions / args.duration:.1f}/s; {edits:,} also correct yesterday), "
+            f"({sessions / args.duration:.1f}/s; {edits:,} also correct yesterday, "
+            f"{downloads} also download the summary), "
             f"{rounds} caseload rounds; at most {recorder.cap:,} requests.",
             flush=True,
         )
         today = timezone.localdate()
         window_start = time.monotonic() + 0.5
-        plan = Plan(
-            seed=args.seed, today=today, window_start=window_start, charts=not args.without_charts
-        )
+        plan = Plan(seed=args.seed, today=today, window_start=window_start)
         threads = [
             threading.Thread(target=run_patient, args=(p, plan), daemon=True) for p in patients
         ] + [threading.Thread(target=run_physio, args=(p, plan), daemon=True) for p in physios]
@@ -866,7 +875,7 @@ def main() -> int:
         rounds_done = sum(p.done for p in physios)
         print(
             f"\n{args.database}{' + Redis' if postgres else ''}, ×{args.rate:g}"
-            f"{' (without charts)' if args.without_charts else ''}; gunicorn {args.workers} "
+            f"; gunicorn {args.workers} "
             f"workers × {args.threads} threads; {elapsed:.1f} s from the start to the last "
             f"answer.\nCompleted {done:,} of {sessions:,} check-in sessions "
             f"({done / sessions:.1%}) and {rounds_done} of "
