@@ -176,11 +176,13 @@ def test_a_higher_day_added_to_this_week_keeps_worsening(scenario, data):
     unique = {entry.day: entry for entry in scenario["entries"] if entry.day <= today}
     if "worsening" not in result.reasons or not unique:
         return
-    baseline_week_end = min(unique) + timedelta(days=6)
+    # The baseline is made of the first week's entries, or of the first 3 entries
+    # when that week holds fewer: a day after both leaves it as it was.
+    baseline_end = max(min(unique) + timedelta(days=6), sorted(unique)[:3][-1])
     empty = [
         today - timedelta(days=n)
         for n in range(7)
-        if today - timedelta(days=n) not in unique and today - timedelta(days=n) > baseline_week_end
+        if today - timedelta(days=n) not in unique and today - timedelta(days=n) > baseline_end
     ]
     if not empty:
         return
