@@ -335,9 +335,9 @@ def test_trend_in_words_names_the_baseline_and_the_current_mean(episode):
     with translation.override("nl"):
         text = charts.trend_in_words(episode=episode, today=today)
 
-    assert "gemiddeld 7." in text
+    assert "gemiddeld 7,0." in text
     assert "gemiddeld 3,5 (de afgelopen 7 dagen)" in text
-    assert "50 % lager" in text
+    assert "50% lager" in text
     assert "gebruikelijke verloop" in text
     assert "op 5 van de 6 ingevulde dagen" in text
     assert "Op 1 dag lukte dat gedeeltelijk." in text
@@ -368,7 +368,7 @@ def test_trend_in_words_explains_a_missing_7_day_mean(episode):
     with translation.override("nl"):
         text = charts.trend_in_words(episode=episode, today=today)
 
-    assert "gemiddeld 8." in text
+    assert "gemiddeld 8,0." in text
     assert "minstens 4 ingevulde dagen nodig" in text
     assert "afgelopen 7 dagen niets ingevuld" in text
 

@@ -346,7 +346,7 @@ def test_the_clinic_outcomes_show_shares_by_week_and_the_leaflets_expectation(wo
     assert (rows[6].eligible, rows[6].improved, rows[6].recovered) == (1, 1, 1)
     assert rows[12].eligible == 0
     assert rows[6].typical_percent == 56  # RULES.md: typical pain 0.44 of onset at week 6
-    assert "80–90 %" in response.content.decode()
+    assert "80–90%" in response.content.decode()
     assert f"Volgens de adviesregels versie {engine.RULES_VERSION}." in response.content.decode()
     Episode.objects.filter(pk=episode.pk).update(rules_version="2026.1")
     older = client_for(world.physio_a).get(

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils import translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
 from advice import engine
+from tracker.formatting import format_number, format_percent
 from tracker.models import Episode, Function
 
 CACHE_TIMEOUT = 24 * 60 * 60  # seconds; ``today`` is part of the key anyway
@@ -557,11 +557,8 @@ def _band(
 
 
 def _number(value: float) -> str:
-    """One decimal, localised (3,5 in Dutch), without a trailing ,0."""
-    rounded = round(value, 1)
-    if rounded == int(rounded):
-        return number_format(int(rounded))
-    return number_format(rounded, decimal_pos=1)
+    """One decimal, localised (3,5 in Dutch): tracker.formatting's rule."""
+    return format_number(value)
 
 
 def _change_sentence(baseline: float, mean_7d: float) -> str:
@@ -573,8 +570,12 @@ def _change_sentence(baseline: float, mean_7d: float) -> str:
     if percent == 0:
         return gettext("Dat is ongeveer gelijk aan het begin.")
     if mean_7d < baseline:
-        return gettext("Dat is %(percent)s %% lager dan aan het begin.") % {"percent": percent}
-    return gettext("Dat is %(percent)s %% hoger dan aan het begin.") % {"percent": percent}
+        return gettext("Dat is %(percent)s lager dan aan het begin.") % {
+            "percent": format_percent(percent)
+        }
+    return gettext("Dat is %(percent)s hoger dan aan het begin.") % {
+        "percent": format_percent(percent)
+    }
 
 
 def _activities_sentence(rows: list[_Row], today: dt.date) -> str:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from advice import content, engine
 from tracker import triage
+from tracker.formatting import format_day
 from tracker.invitations import invitation_tokens
 from tracker.models import (
     AlertAcknowledgement,
@@ -64,7 +65,7 @@ def entry_check_day(*, episode: Episode, day: dt.date, today: dt.date | None = N
         raise ValidationError(
             {
                 "day": _("Deze dag ligt vóór het begin van uw rugpijn (%(onset)s).")
-                % {"onset": episode.onset.strftime("%d-%m-%Y")}
+                % {"onset": format_day(episode.onset, today=today)}
             }
         )
     if day < today - dt.timedelta(days=EDITABLE_DAYS):
@@ -181,7 +182,7 @@ def intake_complete(
         raise ValidationError(
             {
                 "onset": _("U heeft al pijn ingevuld op %(day)s; de rugpijn begon dus eerder.")
-                % {"day": first_day.strftime("%d-%m-%Y")}
+                % {"day": format_day(first_day, today=today)}
             }
         )
     with transaction.atomic():
