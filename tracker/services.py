@@ -540,7 +540,11 @@ def invitation_for_existing_account(*, email: str, clinic: Clinic) -> None:
         subject = _("Uitnodiging van %(clinic)s voor Herstelpad") % {"clinic": clinic.name}
         body = render_to_string(
             "tracker/email/invitation_existing.txt",
-            {"clinic": clinic, "login": f"{settings.SITE_URL}{reverse('login')}"},
+            {
+                "clinic": clinic,
+                "login": f"{settings.SITE_URL}{reverse('login')}",
+                "reset": f"{settings.SITE_URL}{reverse('password_reset')}",
+            },
         )
     send_mail(subject, body, None, [email])
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import content, engine
-from tracker import charts, queries, services
+from tracker import charts, passwords, queries, services
 from tracker.access import clinic_for_staff, patient_for_staff
 from tracker.audit import log_access
 from tracker.forms import CloseEpisodeForm, InvitationForm
@@ -317,7 +317,13 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     clinic = clinic_for_staff(request, slug)
     patient = patient_for_staff(request, clinic=clinic, pk=pk)
     if patient.user.has_usable_password():
-        messages.info(request, _("Deze patiënt heeft al een wachtwoord gekozen."))
+        messages.info(
+            request,
+            _(
+                "Deze patiënt heeft al een wachtwoord gekozen. Stuur een nieuwe inloglink "
+                "als het wachtwoord vergeten is."
+            ),
+        )
     elif services.invitation_send(patient=patient):
         log_access(
             request,
@@ -330,6 +336,42 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("De uitnodiging is opnieuw gemaild naar %(email)s.") % {"email": patient.user.email},
+        )
+    else:
+        messages.warning(
+            request, _("De e-mail kon niet worden verstuurd. Probeer het later opnieuw.")
+        )
+    return redirect("tracker:patient_detail", slug=clinic.slug, pk=patient.pk)
+
+
+@require_POST
+@login_required
+def sign_in_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A patient who forgot their password gets the reset email (a one-time link
+    to choose a new one) from their clinic; at most a few per hour, like the
+    'forgot your password' page."""
+    clinic = clinic_for_staff(request, slug)
+    patient = patient_for_staff(request, clinic=clinic, pk=pk)
+    email = patient.user.email
+    if not email:
+        messages.warning(request, _("Deze patiënt heeft geen e-mailadres."))
+    elif not passwords.address_allowed(email):
+        messages.warning(
+            request,
+            _("Er is het afgelopen uur al een paar keer een link gestuurd. Probeer het later."),
+        )
+    elif passwords.reset_email_send(user=patient.user, clinic=clinic):
+        log_access(
+            request,
+            event="patient.sign_in_link",
+            action=AccessLog.Action.UPDATE,
+            patients=[patient],
+            object_type="patient",
+            object_id=patient.pk,
+        )
+        messages.success(
+            request,
+            _("Er is een nieuwe inloglink gemaild naar %(email)s.") % {"email": email},
         )
     else:
         messages.warning(

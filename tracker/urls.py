@@ -51,6 +51,11 @@ urlpatterns = [
         name="invitation_resend",
     ),
     path(
+        "clinic/<slug:slug>/patients/<int:pk>/sign-in-link/",
+        staff_views.sign_in_link,
+        name="sign_in_link",
+    ),
+    path(
         "clinic/<slug:slug>/patients/<int:pk>/close/",
         staff_views.episode_close,
         name="staff_episode_close",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import content
-from tracker import charts, exports, middleware, services
+from tracker import account_views, charts, exports, language, passwords, services
 from tracker.access import (
     episode_for_viewer,
     patient_for_self,
@@ -38,7 +37,7 @@ from tracker.forms import (
     SettingsForm,
 )
 from tracker.invitations import invitation_tokens
-from tracker.models import AccessLog, Clinic, Patient, RiskFactorAnswer
+from tracker.models import AccessLog, Clinic, RiskFactorAnswer
 
 
 class LoginView(auth_views.LoginView):
@@ -49,11 +48,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        self.request.session[middleware.ROLE_KEY] = role_of(form.get_user())
-        self.request.session[middleware.STARTED_KEY] = timezone.now().timestamp()
-        patient = Patient.objects.filter(user=form.get_user()).only("language").first()
-        if patient is not None:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, patient.language, samesite="Lax")
+        account_views.start_session(self.request, form.get_user(), response)
         return response
 
 
@@ -393,10 +388,9 @@ def patient_settings(request: HttpRequest) -> HttpResponse:
         patient.reminders = form.cleaned_data["reminders"]
         patient.language = form.cleaned_data["language"]
         patient.save(update_fields=["reminders", "language"])
-        translation.activate(patient.language)
-        messages.success(request, _("Uw instellingen zijn opgeslagen."))
         response = redirect("tracker:patient_settings")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, patient.language, samesite="Lax")
+        language.remember(request, response, patient.language)
+        messages.success(request, _("Uw instellingen zijn opgeslagen."))
         return response
     return render(request, "tracker/settings.html", {"form": form, "patient": patient})
 
@@ -418,8 +412,14 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     """The invited patient opens the one-time link and chooses a password."""
 
+    form_class = passwords.SetPasswordForm
     token_generator = invitation_tokens
     template_name = "tracker/invitation_accept.html"
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("tracker:intake")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_views.start_session(self.request, form.user, response)
+        return response
