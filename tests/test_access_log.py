@@ -104,7 +104,7 @@ def test_a_patient_reading_their_own_data_is_not_logged(world):
         "tracker:checkin",
         "tracker:export_json",
     ):
-        client.get(reverse(name))
+        client.get(reverse(name), follow=True)
     assert records() == []
 
 

@@ -66,7 +66,7 @@ def test_a_red_flag_at_the_first_visit_gives_urgent_advice_on_every_page(newcome
     for url in (
         reverse("tracker:patient_home"),
         reverse("tracker:progress"),
-        reverse("tracker:checkin"),
+        reverse("tracker:checkin_day", args=[timezone.localdate()]),
     ):
         page = client.get(url).content.decode()
         assert "Let op: neem contact op met een arts" in page, url

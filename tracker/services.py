@@ -74,6 +74,19 @@ def entry_check_day(*, episode: Episode, day: dt.date, today: dt.date | None = N
         )
 
 
+class EntryChanged(Exception):
+    """The day's entry is not the one the form was opened on: it was saved,
+    changed or removed meanwhile (another tab, another device). ``entry`` is what
+    is stored now (None when there is nothing)."""
+
+    def __init__(self, entry: DailyEntry | None):
+        super().__init__("the entry changed since the form was opened")
+        self.entry = entry
+
+
+ANY_VERSION = object()  # entry_save without a check: whatever is stored is replaced
+
+
 def entry_save(
     *,
     episode: Episode,
@@ -85,12 +98,16 @@ def entry_save(
     work_status: str = "n_a",
     painkillers: bool = False,
     note: str = "",
+    version: int | None | object = ANY_VERSION,
     today: dt.date | None = None,
 ) -> tuple[DailyEntry, bool]:
-    """Store the day's entry (replacing one already there) and reassess.
+    """Store the day's entry and reassess.
 
-    Returns the entry and whether it was new. Raises ValidationError naming the
-    field when the day cannot be logged or the episode is closed.
+    ``version`` is the version of the entry the form was opened on (None: there
+    was no entry). When the stored entry is another one, nothing is written and
+    EntryChanged says what is there now. Returns the entry and whether it was
+    new. Raises ValidationError naming the field when the day cannot be logged
+    or the episode is closed.
     """
     today = today or timezone.localdate()
     if not episode.is_open:
@@ -109,18 +126,27 @@ def entry_save(
     for attempt in range(2):
         try:
             with transaction.atomic():
-                _lock(episode)
+                _lock(episode)  # every writer of the episode waits here, in turn
                 if not episode.is_open:
                     raise ValidationError(_("Deze periode is afgesloten."))
-                entry, created = DailyEntry.objects.update_or_create(
-                    episode=episode, day=day, defaults=values
-                )
+                entry = DailyEntry.objects.filter(episode=episode, day=day).first()
+                if version is not ANY_VERSION and (entry.version if entry else None) != version:
+                    raise EntryChanged(entry)
+                created = entry is None
+                if created:
+                    entry = DailyEntry.objects.create(episode=episode, day=day, **values)
+                else:
+                    for name, value in values.items():
+                        setattr(entry, name, value)
+                    entry.version += 1
+                    entry.save(update_fields=[*values, "version"])
                 _episode_touch(episode)
                 episode_reassess(episode=episode, today=today)
             return entry, created
         except IntegrityError:
             # Another request stored the same day between our read and our
-            # insert; the second try finds it and updates it.
+            # insert (a writer that did not lock the episode); the second try
+            # finds it.
             if attempt:
                 raise
     raise AssertionError("unreachable")

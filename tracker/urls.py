@@ -1,6 +1,23 @@
-from django.urls import path
+import datetime as dt
+
+from django.urls import path, register_converter
 
 from tracker import staff_views, views
+
+
+class DayConverter:
+    """A day in an address, 2026-12-01; a day that does not exist is a 404."""
+
+    regex = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        return dt.date.fromisoformat(value)  # ValueError: no match, so a 404
+
+    def to_url(self, value: dt.date | str) -> str:
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+register_converter(DayConverter, "day")
 
 app_name = "tracker"
 
@@ -13,6 +30,7 @@ urlpatterns = [
     path("me/", views.patient_home, name="patient_home"),
     path("me/start/", views.intake, name="intake"),
     path("me/checkin/", views.checkin, name="checkin"),
+    path("me/checkin/<day:day>/", views.checkin_day, name="checkin_day"),
     path("me/red-flags/", views.red_flags, name="red_flags"),
     path("me/red-flags/<int:pk>/resolve/", views.red_flag_resolve, name="red_flag_resolve"),
     path("me/risk-factors/", views.risk_factors, name="risk_factors"),

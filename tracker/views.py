@@ -25,6 +25,7 @@ from tracker.access import (
     role_of,
 )
 from tracker.audit import log_access
+from tracker.formatting import format_day
 from tracker.forms import (
     AccessPeriodForm,
     CheckinForm,
@@ -95,6 +96,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "advice": content.patient_advice(
                 episode.level, episode.reasons, patient.clinic, episode.held
             ),
+            "today": today,
             "today_entry": recent.get(today),
             "days": days,
             "week": episode.week_number(today),
@@ -131,18 +133,35 @@ def intake(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 @login_required
 def checkin(request: HttpRequest) -> HttpResponse:
-    """The daily check-in. Saving a day again replaces that day's entry."""
+    """The menu's and the reminder's link: today's page (or the day in ?day=, as
+    older links have it)."""
+    today = timezone.localdate()
+    return redirect("tracker:checkin_day", day=_day_param(request.GET.get("day"), today))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def checkin_day(request: HttpRequest, day: dt.date) -> HttpResponse:
+    """One day of the diary, at its own address. Saving replaces that day's
+    entry, never another day's; when the entry changed since the form was
+    opened (another tab or device), the patient is asked before it is replaced.
+    What was typed is kept on every error."""
     patient = patient_for_self(request)
     episode = patient.open_episode()
     if episode is None or episode.intake_done_at is None:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
-    day = _day_param(request.GET.get("day"), today)
+    try:
+        services.entry_check_day(episode=episode, day=day, today=today)
+    except ValidationError as error:
+        if request.method == "GET":
+            messages.info(request, " ".join(error.messages))
+            return redirect("tracker:patient_home")
     existing = episode.entries.filter(day=day).first()
-    initial = {"day": day}
+    initial = {"version": existing.version if existing else ""}
     if existing is not None:
         initial.update(
             pain=existing.pain,
@@ -153,18 +172,23 @@ def checkin(request: HttpRequest) -> HttpResponse:
             painkillers=existing.painkillers,
             note=existing.note,
         )
-    form = CheckinForm(request.POST or None, episode=episode, today=today, initial=initial)
+    form = CheckinForm(request.POST or None, day=day, today=today, initial=initial)
     if form.is_valid():
         try:
-            _entry, created = services.entry_save(episode=episode, today=today, **form.cleaned_data)
+            _entry, created = services.entry_save(
+                episode=episode,
+                day=day,
+                today=today,
+                version=form.cleaned_data["version"],
+                **form.entry_values(),
+            )
+        except services.EntryChanged as changed:
+            existing = changed.entry
+            _ask_before_replacing(form, existing)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            day_text = (
-                _("vandaag")
-                if form.cleaned_data["day"] == today
-                else form.cleaned_data["day"].strftime("%d-%m-%Y")
-            )
+            day_text = _("vandaag") if day == today else format_day(day, today=today)
             if created:
                 messages.success(
                     request, _("Opgeslagen voor %(day)s. Dank u wel!") % {"day": day_text}
@@ -175,7 +199,39 @@ def checkin(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracker/checkin.html",
-        {"form": form, "episode": episode, "existing": existing, "is_today": day == today},
+        {
+            "form": form,
+            "episode": episode,
+            "existing": existing,
+            "day": day,
+            "is_today": day == today,
+        },
+    )
+
+
+def _ask_before_replacing(form: CheckinForm, stored) -> None:
+    """The day changed since the form was opened: say what is stored now, and let
+    the next Opslaan replace it (the form now carries the stored version)."""
+    form.data = form.data.copy()
+    form.data["version"] = str(stored.version) if stored else ""
+    if stored is None:
+        form.add_error(
+            None,
+            _(
+                "Wat er voor deze dag stond, is intussen verwijderd. Kies opnieuw Opslaan "
+                "om op te slaan wat u hieronder invulde."
+            ),
+        )
+        return
+    form.add_error(
+        None,
+        _(
+            "Deze dag is intussen ergens anders aangepast (in een ander venster of op een "
+            "ander apparaat). Nu staat er: pijn %(pain)s, dagelijkse activiteiten: "
+            "%(function)s. Wilt u dat vervangen door wat u hieronder invulde? Kies dan "
+            "opnieuw Opslaan."
+        )
+        % {"pain": stored.pain, "function": stored.get_function_display()},
     )
 
 
@@ -423,3 +479,4 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         account_views.start_session(self.request, form.user, response)
         return response
+
