@@ -120,14 +120,14 @@ def test_a_row_held_at_see_physio_is_ranked_by_its_held_reason_and_says_so(world
     Episode.objects.filter(pk=episode.pk).update(**fields)
     response = dashboard(world.physio_a, world.clinic_a)
     assert names(response).index("Pat held") == names(response).index("Pat activities") + 1
-    assert "kan dagelijkse activiteiten niet (aangehouden)" in response.content.decode()
+    assert "kan dagelijkse activiteiten niet doen (aangehouden)" in response.content.decode()
 
 
 def test_each_row_says_the_level_and_reasons_in_words(world, triaged):
     page = dashboard(world.physio_a, world.clinic_a).content.decode()
     assert "level-emergency" in page
     assert "Spoed" in page  # the badge says it in words
-    assert "verslechtering" in page
+    assert "pijn neemt toe" in page
 
 
 def test_the_level_filter_keeps_only_that_level(world, triaged):

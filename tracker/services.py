@@ -253,7 +253,9 @@ def episode_reassess(*, episode: Episode, today: dt.date | None = None) -> engin
     patient was shown, in their language.
     """
     today = today or timezone.localdate()
-    rows = episode.entries.filter(day__lte=today).values_list("day", "pain", "function", "bed_rest")
+    rows = list(
+        episode.entries.filter(day__lte=today).values_list("day", "pain", "function", "bed_rest")
+    )
     flags = list(
         episode.red_flags.filter(resolved_at__isnull=True).values_list("code", "reported_at")
     )
@@ -269,7 +271,8 @@ def episode_reassess(*, episode: Episode, today: dt.date | None = None) -> engin
         setattr(episode, name, value)
     Episode.objects.filter(pk=episode.pk).update(**fields)
     if news:
-        assessment_record(episode=episode, patient=episode.patient).save()
+        logged = first_week_days([row[0] for row in rows], today=today)
+        assessment_record(episode=episode, patient=episode.patient, logged_days=logged).save()
     return assessment
 
 
@@ -322,7 +325,10 @@ def _episodes_reassess(*, episodes: Sequence[Episode], today: dt.date) -> int:
         for name, value in fields.items():
             setattr(episode, name, value)
         if news:
-            records.append(assessment_record(episode=episode, patient=episode.patient))
+            logged = first_week_days([row[0] for row in rows[episode.pk]], today=today)
+            records.append(
+                assessment_record(episode=episode, patient=episode.patient, logged_days=logged)
+            )
     Episode.objects.bulk_update(episodes, list(SNAPSHOT_FIELDS), batch_size=500)
     AssessmentRecord.objects.bulk_create(records, batch_size=500)
     return len(episodes)
@@ -396,12 +402,34 @@ def snapshot_fields(
     return fields
 
 
-def assessment_record(*, episode: Episode, patient: Patient) -> AssessmentRecord:
+def first_week_days(days: Sequence[dt.date], *, today: dt.date) -> int | None:
+    """The number of days logged when the diary (its first entry) is less than a
+    week old, or has no entry yet; None once it is older. In that first week the
+    patient is told how many days are still needed, not that too few were logged."""
+    logged = [day for day in days if day <= today]
+    if logged and min(logged) <= today - dt.timedelta(days=7):
+        return None
+    return len(logged)
+
+
+def diary_first_week_days(*, episode: Episode, today: dt.date) -> int | None:
+    """first_week_days for the episode's diary; no query unless few_entries fired."""
+    if engine.FEW_ENTRIES not in (episode.reasons or []):
+        return None
+    days = list(
+        episode.entries.filter(day__lte=today).order_by("day").values_list("day", flat=True)[:8]
+    )
+    return first_week_days(days, today=today)
+
+
+def assessment_record(
+    *, episode: Episode, patient: Patient, logged_days: int | None = None
+) -> AssessmentRecord:
     """An (unsaved) history row for the episode's current snapshot, holding the
     text the patient is shown, in their language."""
     with translation.override(patient.language):
         message = content.patient_message(
-            episode.level, episode.reasons, patient.clinic, episode.held
+            episode.level, episode.reasons, patient.clinic, episode.held, logged_days=logged_days
         )
     return AssessmentRecord(
         episode=episode,

@@ -94,7 +94,11 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "episode": episode,
             "advice": content.patient_advice(
-                episode.level, episode.reasons, patient.clinic, episode.held
+                episode.level,
+                episode.reasons,
+                patient.clinic,
+                episode.held,
+                logged_days=services.diary_first_week_days(episode=episode, today=today),
             ),
             "today": today,
             "today_entry": recent.get(today),
@@ -318,7 +322,13 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
         {
             "education": education,
             "advice": content.patient_advice(
-                episode.level, episode.reasons, patient.clinic, episode.held
+                episode.level,
+                episode.reasons,
+                patient.clinic,
+                episode.held,
+                logged_days=services.diary_first_week_days(
+                    episode=episode, today=timezone.localdate()
+                ),
             ),
         },
     )
