@@ -3,7 +3,6 @@ record, clinic outcomes, and inviting patients."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import content, engine
-from tracker import charts, passwords, queries, services
+from tracker import charts, exports, passwords, queries, services
 from tracker.access import clinic_for_staff, patient_for_staff
 from tracker.audit import log_access
 from tracker.forms import CloseEpisodeForm, InvitationForm
@@ -86,6 +85,8 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "query": urlencode(query),
             "export_url": reverse("tracker:caseload_csv", args=[clinic.slug])
             + (f"?{urlencode(query)}" if query else ""),
+            "export_plain_url": reverse("tracker:caseload_csv", args=[clinic.slug])
+            + f"?{urlencode({**query, 'format': 'csv'})}",
             "today": today,
         },
     )
@@ -94,14 +95,13 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @login_required
 def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """The caseload as the table shows it (every page, the same filters; no notes)."""
+    """The caseload as the table shows it (every page, the same filters; no notes),
+    as Dutch Excel opens it (?format=excel, the default) or as plain CSV
+    (?format=csv); decimals rounded to one digit."""
     clinic = clinic_for_staff(request, slug)
     today = timezone.localdate()
     filters = queries.CaseloadFilters.from_query(request.GET)
     episodes = queries.caseload(clinic=clinic, user=request.user, filters=filters, today=today)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="caseload-{clinic.slug}-{today}.csv"'
-    writer = csv.writer(response)
     episodes = list(episodes)
     log_access(
         request,
@@ -111,7 +111,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
         object_type="caseload",
         object_id=clinic.slug,
     )
-    writer.writerow(
+    rows = [
         [
             _("patiënt"),
             _("fysiotherapeut"),
@@ -127,34 +127,34 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _("melding nog niet gezien"),
             _("versie regels"),
         ]
-    )
+    ]
     for episode in episodes:
         physio = episode.patient.physio
-        writer.writerow(
+        rows.append(
             [
                 str(episode.patient),
                 physio.display_name() if physio else "",
                 episode.week_number(today),
-                content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
-                "; ".join(
+                str(content.STAFF_LEVEL_LABELS.get(episode.level, episode.level)),
+                ", ".join(
                     [content.staff_reason_label(reason) for reason in episode.reasons]
                     + [content.staff_held_label(reason) for reason in episode.held]
                 ),
-                _number(episode.baseline),
-                _number(episode.mean_7d),
-                queries.change_percent(episode.baseline, episode.mean_7d) or "",
+                episode.baseline,
+                episode.mean_7d,
+                queries.change_percent(episode.baseline, episode.mean_7d),
                 episode.checkins_7d,
-                episode.last_day.isoformat() if episode.last_day else "",
+                episode.last_day,
                 episode.risk_factors_yes,
-                _("ja") if episode.alert_unacknowledged else _("nee"),
+                episode.alert_unacknowledged,
                 episode.rules_version,
             ]
         )
-    return response
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+    return exports.csv_response(
+        rows,
+        fmt=exports.csv_format(request.GET.get("format")),
+        filename=f"caseload-{clinic.slug}-{today}.csv",
+    )
 
 
 @require_GET

@@ -393,16 +393,19 @@ def access_history(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def export_data(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Everything held about the patient, as CSV or JSON."""
+    """Everything held about the patient, as JSON (with the codes, for other
+    programs) or as CSV with readable labels in their language (?format=excel, the
+    default, as Dutch Excel opens it; ?format=csv plain)."""
     patient = patient_for_self(request)
     stamp = timezone.localdate().isoformat()
-    if fmt == "json":
-        response = HttpResponse(exports.patient_json(patient), content_type="application/json")
-    else:
-        response = HttpResponse(
-            exports.patient_csv(patient), content_type="text/csv; charset=utf-8"
+    if fmt == "csv":
+        return exports.csv_response(
+            exports.patient_rows(patient),
+            fmt=exports.csv_format(request.GET.get("format")),
+            filename=f"herstelpad-{stamp}.csv",
         )
-    response["Content-Disposition"] = f'attachment; filename="herstelpad-{stamp}.{fmt}"'
+    response = HttpResponse(exports.patient_json(patient), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="herstelpad-{stamp}.json"'
     return response
 
 
