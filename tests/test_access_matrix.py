@@ -373,6 +373,7 @@ PUBLIC = {
     "password_reset",
     "password_reset_done",
     "password_reset_confirm",
+    "tracker:web_manifest",
     "healthz",
     "tracker:invitation_accept",
     *ADVICE_PAGES,
@@ -393,6 +394,8 @@ SITE = {
     "password_reset_done": Entry(get=everyone(OK)),
     # The one-time link, like an invitation's: its token moves into the session.
     "password_reset_confirm": Entry(get=everyone(redirect(reset_form)), kwargs=reset_link),
+    # For phones that add Herstelpad to their home screen.
+    "tracker:web_manifest": Entry(get=everyone(OK)),
     # For the load balancer: "the database answers", nothing else.
     "healthz": Entry(get=everyone(OK)),
     **{name: Entry(get=everyone(OK)) for name in ADVICE_PAGES},

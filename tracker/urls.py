@@ -23,6 +23,7 @@ app_name = "tracker"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path(
         "welkom/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"
     ),

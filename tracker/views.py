@@ -9,8 +9,9 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -493,3 +494,33 @@ class InvitationAcceptView(auth_views.PasswordResetConfirmView):
         account_views.start_session(self.request, form.user, response)
         return response
 
+
+@require_GET
+def web_manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: added to a phone's home screen, Herstelpad opens on
+    the check-in without the browser's bars. No service worker: it is a website."""
+    manifest = {
+        "name": "Herstelpad",
+        "short_name": "Herstelpad",
+        "description": _("Houd uw herstel van lage rugpijn bij, samen met uw fysiotherapeut."),
+        "lang": translation.get_language(),
+        "start_url": reverse("tracker:checkin"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json")
+
+
+THEME_COLOUR = "#0a58ca"
