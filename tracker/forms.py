@@ -165,7 +165,7 @@ class CheckinForm(forms.Form):
     def clean_version(self) -> int | None:
         """The version as a number; anything else reads as 'there was no entry'
         (so a stored entry is never replaced without asking)."""
-        raw = self.cleaned_data["version"].strip()
+        raw = self.cleaned_data["version"]  # a CharField strips the spaces
         return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
     def entry_values(self) -> dict:

@@ -19,6 +19,7 @@ from django.utils import translation
 from django.views.decorators.http import require_http_methods
 from django.views.i18n import set_language as django_set_language
 
+from tracker.errors import DATABASE_UNAVAILABLE
 from tracker.models import Language, Patient
 
 SESSION_KEY = "herstelpad_language"
@@ -33,7 +34,12 @@ class LanguageMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         session = getattr(request, "session", None)
-        language = session.get(SESSION_KEY) if session is not None else None
+        try:
+            language = session.get(SESSION_KEY) if session is not None else None
+        except DATABASE_UNAVAILABLE:
+            # Sessions are in the database: without it, the cookie and the browser
+            # still choose the language of the "try again in a minute" page.
+            language = None
         if not known(language):
             return super().process_request(request)
         translation.activate(language)

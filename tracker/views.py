@@ -143,6 +143,7 @@ def intake(request: HttpRequest) -> HttpResponse:
 def checkin(request: HttpRequest) -> HttpResponse:
     """The menu's and the reminder's link: today's page (or the day in ?day=, as
     older links have it)."""
+    patient_for_self(request)  # staff have no diary: 403
     today = timezone.localdate()
     return redirect("tracker:checkin_day", day=_day_param(request.GET.get("day"), today))
 
