@@ -25,6 +25,7 @@ from tests.browser.checks import (
 )
 from tests.browser.conftest import (
     SCREENSHOTS,
+    full_page_screenshot,
     log_in,
     make_totp_device,
     pass_two_factor,
@@ -66,7 +67,10 @@ def screenshot(page: Page, lang: str, name: str, *, full_page: bool = False) -> 
     """The README's screenshots are the Dutch ones."""
     if lang == "nl":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / name, full_page=full_page, animations="disabled")
+        if full_page:
+            full_page_screenshot(page, SCREENSHOTS / name)
+        else:
+            page.screenshot(path=SCREENSHOTS / name, animations="disabled")
 
 
 def answer(page: Page, fieldset_prefix: str, choice: str) -> None:
@@ -221,7 +225,7 @@ def test_a_patients_red_flag_shows_on_every_page_until_resolved(
     screenshot(page, lang, "red-flag-banner.png")
 
     for name, path in [
-        ("Invullen", "/me/checkin/"),
+        ("Invullen", f"/me/checkin/{timezone.localdate().isoformat()}/"),  # today's own page
         ("Voortgang", "/me/progress/"),
         ("Instellingen", "/me/settings/"),
     ]:

@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, full_page_screenshot, log_in
 from tests.factories import make_clinic, make_entry, make_patient, make_physio
 from tracker import services
 from tracker.models import DailyEntry, Patient
@@ -96,7 +96,7 @@ def test_a_patient_checks_in_on_a_phone_and_sees_the_advice_and_chart(page: Page
         box = label.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, box
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "checkin.png", full_page=True, animations="disabled")
+    full_page_screenshot(page, SCREENSHOTS / "checkin.png")
 
     with page.expect_navigation():
         page.get_by_role("button", name="Opslaan").tap()
@@ -112,7 +112,7 @@ def test_a_patient_checks_in_on_a_phone_and_sees_the_advice_and_chart(page: Page
     page.wait_for_function("img => img.complete", arg=chart.element_handle())
     assert chart.evaluate("img => img.naturalWidth") > 0, "the chart did not load"
     expect(page.locator("main table tbody tr")).to_have_count(len(DIARY) + 1)
-    page.screenshot(path=SCREENSHOTS / "progress.png", full_page=True, animations="disabled")
+    full_page_screenshot(page, SCREENSHOTS / "progress.png")
 
 
 def test_a_patient_checks_in_with_the_keyboard_only(page: Page, patient):
