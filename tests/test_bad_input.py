@@ -615,6 +615,7 @@ class StaffFormsTests(BadInputTestCase):
                 "stale": query_value(st.sampled_from(["1", "0"])),
                 "q": query_value(st.sampled_from(["Iënt", "pat", "patient-a"])),
                 "page": query_value(st.integers(min_value=-2, max_value=5).map(str)),
+                "format": query_value(st.sampled_from(["excel", "csv"])),
             },
         ),
         staff=st.sampled_from(["physio-a", "admin"]),
@@ -691,6 +692,37 @@ class PublicInputTests(BadInputTestCase):
             # Relative, or this host: never another site (a backslash reads as a slash).
             target = urlsplit(response.url.replace("\\", "/"))
             assert target.scheme in ("", "http") and target.netloc in ("", "testserver")
+        self.assert_nothing_invalid_stored()
+
+    @fuzz(40)
+    @given(
+        data=form_data({"email": st.one_of(st.emails(), st.just("patient-a@example.org"))}),
+        ip=st.sampled_from(["10.7.7.1", "10.7.7.2"]),
+    )
+    def test_the_forgotten_password_form_answers_any_input(self, data, ip):
+        response = Client().post(reverse("password_reset"), data, REMOTE_ADDR=ip)
+        assert response.status_code in (200, 302, 429)
+        if response.status_code == 302:
+            assert response.url == reverse("password_reset_done")
+        else:
+            assert b'name="email"' in response.content
+        self.assert_nothing_invalid_stored()
+
+    @fuzz(30)
+    @given(
+        data=form_data({"new_password1": st.just("een-lang-wachtwoord-9"), "new_password2": TEXT})
+    )
+    def test_the_new_password_form_answers_any_input(self, data):
+        from tracker.passwords import reset_link
+
+        client = Client()
+        form = client.get(urlsplit(reset_link(self.patient_closed.user)).path)
+        response = client.post(form.url, data)
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            assert shows_the_form_again(response, data) or b"Deze link werkt niet meer" in (
+                response.content
+            )
         self.assert_nothing_invalid_stored()
 
     @fuzz(30)
