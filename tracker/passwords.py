@@ -29,7 +29,6 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -201,8 +200,8 @@ def _same_text(a: str, b: str) -> bool:
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """'Forgot your password?': the address an account uses. A patient's username
-    is their address; staff have one in their account."""
+    """'Forgot your password?': the email address of the account (an invited
+    patient's is also their username)."""
 
     email = forms.EmailField(
         label=gettext_lazy("E-mailadres"),
@@ -219,9 +218,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def get_users(self, email: str):
         """Active accounts with this address, also those of invited patients who
         have not chosen a password yet (the link lets them choose one)."""
-        users = User.objects.filter(
-            Q(email__iexact=email) | Q(username__iexact=email), is_active=True
-        ).exclude(email="")
+        users = User.objects.filter(email__iexact=email, is_active=True)
         return [user for user in users if _same_text(email, user.email)]
 
     def save(self, **kwargs) -> None:
