@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
-from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from advice.engine import (
@@ -231,6 +231,23 @@ _REASON_LINES: dict[str, Promise] = {
     FEW_ENTRIES: _("U heeft de afgelopen 7 dagen minder dan 4 dagen ingevuld."),
 }
 
+# A 7-day mean needs 4 entries (advice.engine): before that, progress cannot be judged.
+DAYS_FOR_PROGRESS = 4
+
+
+def _days_still_needed(logged_days: int) -> str:
+    """few_entries in the first week of a diary: no reproach, but how many days are
+    still needed before progress can be judged."""
+    left = max(DAYS_FOR_PROGRESS - logged_days, 1)
+    return ngettext(
+        "Na %(needed)s ingevulde dagen kan Herstelpad laten zien hoe uw herstel gaat. "
+        "Nog %(left)s dag te gaan.",
+        "Na %(needed)s ingevulde dagen kan Herstelpad laten zien hoe uw herstel gaat. "
+        "Nog %(left)s dagen te gaan.",
+        left,
+    ) % {"needed": DAYS_FOR_PROGRESS, "left": left}
+
+
 _RED_FLAG_LINES: dict[str, Promise] = {
     "bladder_bowel": _("U heeft problemen met plassen of met de ontlasting."),
     "sexual_function": _("U heeft problemen bij seks, zoals minder gevoel."),
@@ -310,27 +327,31 @@ ABOUT_THE_APP: tuple[Promise, ...] = (
 
 # --- Staff: short labels and the thresholds behind them ------------------------------
 
+# Read as short sentences about the patient ("kan dagelijkse activiteiten niet
+# doen"), not as codes; their meaning is the rule's (shared/clinical/RULES.md).
 STAFF_LEVEL_LABELS: dict[str, Promise] = {
-    EMERGENCY: pgettext_lazy("staff level", "Spoed"),
-    SEE_GP: pgettext_lazy("staff level", "Huisarts"),
-    SEE_PHYSIO: pgettext_lazy("staff level", "Fysio bellen"),
+    EMERGENCY: pgettext_lazy("staff level", "Spoed: nu naar de huisarts"),
+    SEE_GP: pgettext_lazy("staff level", "Vandaag naar de huisarts"),
+    SEE_PHYSIO: pgettext_lazy("staff level", "Contact met fysiotherapeut nodig"),
     KEEP_MOVING: pgettext_lazy("staff level", "Blijf bewegen"),
-    TOO_FEW_ENTRIES: pgettext_lazy("staff level", "Te weinig data"),
+    TOO_FEW_ENTRIES: pgettext_lazy("staff level", "Te weinig gegevens"),
     ON_TRACK: pgettext_lazy("staff level", "Op koers"),
-    SELF_MANAGE: pgettext_lazy("staff level", "Zelfmanagement"),
+    SELF_MANAGE: pgettext_lazy("staff level", "Gaat zelf verder met het plan"),
     RECOVERED: pgettext_lazy("staff level", "Hersteld"),
 }
 
 _STAFF_REASON_LABELS: dict[str, Promise] = {
-    WORSENING: pgettext_lazy("staff reason", "verslechtering"),
-    DAILY_ACTIVITIES: pgettext_lazy("staff reason", "kan dagelijkse activiteiten niet"),
-    NOT_IMPROVING: pgettext_lazy("staff reason", "trager dan het trage verloop"),
-    NOT_RECOVERED_6W: pgettext_lazy("staff reason", "na 6 weken nog pijn 5 of meer"),
-    CHRONIC_12W: pgettext_lazy("staff reason", "12 weken: plan bespreken"),
-    ACTIVITIES_FIRST_WEEK: pgettext_lazy("staff reason", "eerste week: activiteiten niet"),
-    NO_PROGRESS_2W: pgettext_lazy("staff reason", "geen vooruitgang na 2 weken"),
-    BED_REST: pgettext_lazy("staff reason", "bedrust"),
-    FEW_ENTRIES: pgettext_lazy("staff reason", "te weinig registraties"),
+    WORSENING: pgettext_lazy("staff reason", "pijn neemt toe"),
+    DAILY_ACTIVITIES: pgettext_lazy("staff reason", "kan dagelijkse activiteiten niet doen"),
+    NOT_IMPROVING: pgettext_lazy("staff reason", "herstelt trager dan het trage verloop"),
+    NOT_RECOVERED_6W: pgettext_lazy("staff reason", "heeft na 6 weken nog pijn 5 of meer"),
+    CHRONIC_12W: pgettext_lazy("staff reason", "heeft 12 weken pijn: bespreek het plan"),
+    ACTIVITIES_FIRST_WEEK: pgettext_lazy(
+        "staff reason", "kan in de eerste week dagelijkse activiteiten niet doen"
+    ),
+    NO_PROGRESS_2W: pgettext_lazy("staff reason", "gaat na 2 weken niet vooruit"),
+    BED_REST: pgettext_lazy("staff reason", "lag 3 dagen op rij in bed"),
+    FEW_ENTRIES: pgettext_lazy("staff reason", "te weinig gegevens"),
 }
 
 _STAFF_REASON_EXPLANATIONS: dict[str, Promise] = {
@@ -416,11 +437,14 @@ class Advice:
     gp_number_missing: bool = False
 
 
-def reason_line(reason: str) -> str:
-    """One plain sentence for the patient about a reason that fired."""
+def reason_line(reason: str, *, logged_days: int | None = None) -> str:
+    """One plain sentence for the patient about a reason that fired.
+    ``logged_days``: see :func:`patient_advice`."""
     reason_level(reason)  # raises ValueError for an unknown reason
     if reason.startswith(RED_FLAG_PREFIX):
         return str(_RED_FLAG_LINES[reason.removeprefix(RED_FLAG_PREFIX)])
+    if reason == FEW_ENTRIES and logged_days is not None:
+        return _days_still_needed(logged_days)
     return str(_REASON_LINES[reason])
 
 
@@ -430,6 +454,8 @@ def patient_advice(
     clinic: Clinic | None,
     held: Sequence[str] = (),
     gp: Patient | None = None,
+    *,
+    logged_days: int | None = None,
 ) -> Advice:
     """The advice for ``level`` with one line per reason, in the order given, then
     one per held reason (a seek-help reason of the last days that keeps the advice
@@ -441,10 +467,16 @@ def patient_advice(
     physiotherapy clinic for ``see_physio``; the patient's own GP, the out-of-hours
     GP post and (for an emergency) 112 for the doctor levels, with a number only
     where one is known.
+
+    ``logged_days`` is the number of days logged while the diary is in its first
+    week (None later): then ``few_entries`` says how many days are still needed,
+    not that too few were logged.
     """
     if level not in LEVELS:
         raise ValueError(f"level: unknown level {level!r}; known levels: {', '.join(LEVELS)}")
-    reason_lines = tuple(reason_line(reason) for reason in (*reasons, *held))
+    reason_lines = tuple(
+        reason_line(reason, logged_days=logged_days) for reason in (*reasons, *held)
+    )
     calls: tuple[Call, ...] = ()
     after: tuple[str, ...] = ()
     gp_missing = False
@@ -513,11 +545,13 @@ def patient_message(
     clinic: Clinic | None,
     held: Sequence[str] = (),
     gp: Patient | None = None,
+    *,
+    logged_days: int | None = None,
 ) -> str:
     """The advice as plain text: the title, the paragraphs, each call with its
     number where one is known, and the reasons. Stored in the assessment history
     as what the patient was told."""
-    advice = patient_advice(level, reasons, clinic, held, gp)
+    advice = patient_advice(level, reasons, clinic, held, gp, logged_days=logged_days)
     calls = [f"{call.line} {call.button}." if call.phone else call.line for call in advice.calls]
     parts = [advice.title, *advice.paragraphs, *calls, *advice.after]
     if advice.reason_lines:

@@ -109,7 +109,7 @@ def test_a_patient_reading_their_own_data_is_not_logged(world):
         "tracker:export_json",
         "tracker:summary_pdf",
     ):
-        client.get(reverse(name))
+        client.get(reverse(name), follow=True)
     assert records() == []
 
 

@@ -60,6 +60,7 @@ from tracker.models import (
     RedFlagReport,
     User,
 )
+from tracker.passwords import reset_tokens
 
 PERSONAS = ("anonymous", "patient_a", "patient_b", "physio_a", "physio_b", "admin")
 MISSING_PK = 999_999
@@ -318,6 +319,29 @@ def invitation_form(things: Things) -> str:
     return reverse("tracker:invitation_accept", kwargs=kwargs)
 
 
+def reset_link(things: Things) -> dict:
+    """A one-time link to choose a new password, for patient A."""
+    user = things.world.patient_a.user
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": reset_tokens.make_token(user),
+    }
+
+
+def reset_form(things: Things) -> str:
+    kwargs = reset_link(things) | {"token": "set-password"}
+    return reverse("password_reset_confirm", kwargs=kwargs)
+
+
+def yesterday(things: Things) -> dict:
+    """The day of patient A's entry (entry_a): yesterday."""
+    return {"day": things.entry_a.day}
+
+
+def todays_page(things: Things) -> str:
+    return reverse("tracker:checkin_day", args=[timezone.localdate()])
+
+
 def home_of(persona: str) -> Outcome:
     return redirect(
         {
@@ -346,6 +370,10 @@ PUBLIC = {
     "login",
     "logout",
     "set_language",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "tracker:web_manifest",
     "healthz",
     "tracker:invitation_accept",
     *ADVICE_PAGES,
@@ -361,6 +389,13 @@ SITE = {
     # Patients have no second factor: back home; staff have passed it already.
     "two_factor": Entry(get=for_any_user(redirect("tracker:home"))),
     "password_change": Entry(get=for_any_user(OK)),
+    # "Forgot your password?" answers everyone alike (logged in or not).
+    "password_reset": Entry(get=everyone(OK)),
+    "password_reset_done": Entry(get=everyone(OK)),
+    # The one-time link, like an invitation's: its token moves into the session.
+    "password_reset_confirm": Entry(get=everyone(redirect(reset_form)), kwargs=reset_link),
+    # For phones that add Herstelpad to their home screen.
+    "tracker:web_manifest": Entry(get=everyone(OK)),
     # For the load balancer: "the database answers", nothing else.
     "healthz": Entry(get=everyone(OK)),
     **{name: Entry(get=everyone(OK)) for name in ADVICE_PAGES},
@@ -373,7 +408,9 @@ SITE = {
     "tracker:patient_home": Entry(get=patient_only()),
     # The first visit is done once per episode; afterwards it leads home.
     "tracker:intake": Entry(get=patient_only(redirect("tracker:patient_home"))),
-    "tracker:checkin": Entry(get=patient_only()),
+    # The menu's link: on to today's own page.
+    "tracker:checkin": Entry(get=patient_only(redirect(todays_page))),
+    "tracker:checkin_day": Entry(get=patient_only(), kwargs=yesterday),
     "tracker:red_flags": Entry(get=patient_only()),
     # A page of its own that asks what happened before a red flag is marked over.
     "tracker:red_flag_resolve": Entry(
@@ -425,6 +462,12 @@ SITE = {
         data=lambda t: {"action": "called"},
     ),
     "tracker:invitation_resend": Entry(
+        get=everyone(NOT_ALLOWED),
+        post=clinic_a_staff(redirect(patient_a_detail)),
+        kwargs=patient_a_at_clinic_a,
+        missing=patient_missing,
+    ),
+    "tracker:sign_in_link": Entry(
         get=everyone(NOT_ALLOWED),
         post=clinic_a_staff(redirect(patient_a_detail)),
         kwargs=patient_a_at_clinic_a,
@@ -705,6 +748,7 @@ def other_clinics_patient_urls(w: World) -> list[tuple[str, User, str]]:
             urls.append(("post", user, reverse("tracker:alert_acknowledge", kwargs=kwargs)))
             urls.append(("post", user, reverse("tracker:staff_episode_close", kwargs=kwargs)))
             urls.append(("get", user, reverse("tracker:staff_summary_pdf", kwargs=kwargs)))
+            urls.append(("post", user, reverse("tracker:sign_in_link", kwargs=kwargs)))
     return urls
 
 

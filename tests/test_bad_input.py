@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 from django.conf import settings as django_settings
 from django.db.models import Count
@@ -238,6 +238,7 @@ def entry_rows() -> dict:
             entry.painkillers,
             entry.note,
             entry.updated_at,
+            entry.version,
         )
         for entry in DailyEntry.objects.all()
     }
@@ -329,7 +330,6 @@ class PatientFormsTests(BadInputTestCase):
     @given(
         data=form_data(
             {
-                "day": as_date_text(recent_day(12)),
                 "pain": st.integers(min_value=0, max_value=10).map(str),
                 "function": st.sampled_from(Function.values),
                 "bed_rest": st.sampled_from(["on", "true", "false", ""]),
@@ -339,18 +339,18 @@ class PatientFormsTests(BadInputTestCase):
                 "work_status": st.sampled_from(WorkStatus.values),
                 "painkillers": st.sampled_from(["on", "1", "0"]),
                 "note": st.one_of(st.text(max_size=60), st.just("<script>alert(1)</script>")),
+                # The version of the day's entry the form was opened on ("" for none).
+                "version": st.sampled_from(["", "1", "2"]),
             }
         ),
-        day_param=st.one_of(st.none(), query_value(as_date_text(recent_day(12))), ODD_DATES),
+        day=st.one_of(recent_day(12).map(dt.date.isoformat), ODD_DATES),
         urlencoded=st.booleans(),
     )
     def test_a_check_in_is_refused_with_a_form_error_or_stored_as_posted(
-        self, data, day_param, urlencoded
+        self, data, day, urlencoded
     ):
         before = entry_rows()
-        url = reverse("tracker:checkin")
-        if day_param is not None:
-            url += "?" + urlencode({"day": day_param}, doseq=True)
+        url = f"{reverse('tracker:checkin')}{quote(day, safe='')}/"
         client = self.client_of("patient-a")
         if urlencoded:
             response = client.post(
@@ -360,28 +360,44 @@ class PatientFormsTests(BadInputTestCase):
             response = client.post(url, data)
         after = entry_rows()
         event(f"status {response.status_code}")
-        if response.status_code == 302:
+        if response.status_code == 404:  # not a day: 2026-02-30, 21-11-2026, …
+            assert after == before
+        elif response.status_code == 302:
             assert response.url == reverse("tracker:patient_home")
             changed = {key: row for key, row in after.items() if before.get(key) != row}
             assert len(changed) == 1
-            (row,) = changed.values()
-            pain, function, _bed_rest, _minutes, work_status, _pills, note, _at = row
+            ((_episode, stored_day), row) = changed.popitem()
+            assert stored_day.isoformat() == day  # the page's day, never another
+            pain, function, _bed_rest, _minutes, work_status, _pills, note, _at, version = row
             assert pain == int(last(data["pain"]))
             assert function == last(data["function"])
             assert work_status == last(data["work_status"])
             assert note == (last(data.get("note")) or "").strip()
+            # A stored entry is replaced only when the form was opened on its version;
+            # a day without one is stored whatever junk came as its version.
+            opened_on = before.get((_episode, stored_day), [None])[-1]
+            if opened_on is not None:
+                assert (last(data.get("version")) or "").strip() == str(opened_on)
+            assert version == (opened_on or 0) + 1
         else:
             assert shows_the_form_again(response, data), response.status_code
             assert after == before
         self.assert_nothing_invalid_stored()
 
     @fuzz(30)
-    @given(day=query_value(as_date_text(recent_day(12))))
+    @given(day=st.one_of(query_value(as_date_text(recent_day(12))), ODD_DATES))
     def test_the_check_in_page_reads_any_day_in_its_address(self, day):
-        url = reverse("tracker:checkin") + "?" + urlencode({"day": day}, doseq=True)
-        response = self.client_of("patient-a").get(url)
+        client = self.client_of("patient-a")
+        old_link = client.get(
+            reverse("tracker:checkin") + "?" + urlencode({"day": day}, doseq=True)
+        )
+        assert old_link.status_code == 302
+        response = client.get(old_link.url, follow=True)
         assert response.status_code == 200
-        assert b'name="pain"' in response.content
+        # The day's own form, or home with a message when the day cannot be filled in.
+        assert b'name="pain"' in response.content or b'role="status"' in response.content
+        direct = client.get(f"{reverse('tracker:checkin')}{quote(last(day), safe='')}/")
+        assert direct.status_code in (200, 302, 404)
 
     # The red-flag checklist, the risk factors and the first visit.
 
@@ -599,6 +615,7 @@ class StaffFormsTests(BadInputTestCase):
                 "stale": query_value(st.sampled_from(["1", "0"])),
                 "q": query_value(st.sampled_from(["Iënt", "pat", "patient-a"])),
                 "page": query_value(st.integers(min_value=-2, max_value=5).map(str)),
+                "format": query_value(st.sampled_from(["excel", "csv"])),
             },
         ),
         staff=st.sampled_from(["physio-a", "admin"]),
@@ -677,6 +694,37 @@ class PublicInputTests(BadInputTestCase):
             assert target.scheme in ("", "http") and target.netloc in ("", "testserver")
         self.assert_nothing_invalid_stored()
 
+    @fuzz(40)
+    @given(
+        data=form_data({"email": st.one_of(st.emails(), st.just("patient-a@example.org"))}),
+        ip=st.sampled_from(["10.7.7.1", "10.7.7.2"]),
+    )
+    def test_the_forgotten_password_form_answers_any_input(self, data, ip):
+        response = Client().post(reverse("password_reset"), data, REMOTE_ADDR=ip)
+        assert response.status_code in (200, 302, 429)
+        if response.status_code == 302:
+            assert response.url == reverse("password_reset_done")
+        else:
+            assert b'name="email"' in response.content
+        self.assert_nothing_invalid_stored()
+
+    @fuzz(30)
+    @given(
+        data=form_data({"new_password1": st.just("een-lang-wachtwoord-9"), "new_password2": TEXT})
+    )
+    def test_the_new_password_form_answers_any_input(self, data):
+        from tracker.passwords import reset_link
+
+        client = Client()
+        form = client.get(urlsplit(reset_link(self.patient_closed.user)).path)
+        response = client.post(form.url, data)
+        assert response.status_code in (200, 302)
+        if response.status_code == 200:
+            assert shows_the_form_again(response, data) or b"Deze link werkt niet meer" in (
+                response.content
+            )
+        self.assert_nothing_invalid_stored()
+
     @fuzz(30)
     @given(data=form_data({"username": st.just("patient-a"), "password": TEXT}))
     def test_the_login_form_answers_any_input(self, data):
@@ -693,7 +741,9 @@ class OversizedInputTests(BadInputTestCase):
     def post_check_in(self, body, **extra):
         client = Client(raise_request_exception=False)
         client.cookies[django_settings.SESSION_COOKIE_NAME] = self.sessions["patient-a"]
-        return client.post(reverse("tracker:checkin"), body, **extra)
+        return client.post(
+            reverse("tracker:checkin_day", args=[timezone.localdate()]), body, **extra
+        )
 
     def valid_check_in(self, **overrides) -> dict:
         data = {
@@ -752,7 +802,8 @@ class OddRequestsTests(BadInputTestCase):
             "language": "nl",
         }
         note = self.client_of("patient-a").post(
-            reverse("tracker:checkin"), {**checkin, "note": "pijn\x00"}
+            reverse("tracker:checkin_day", args=[timezone.localdate()]),
+            {**checkin, "note": "pijn\x00"},
         )
         name = self.client_of("physio-a").post(
             reverse("tracker:invite_patient", args=["clinic-a"]), invitation
@@ -772,7 +823,11 @@ class OddRequestsTests(BadInputTestCase):
             ("text/plain", "pain=4&function=yes"),
             ("application/x-www-form-urlencoded", ""),
         ):
-            response = client.post(reverse("tracker:checkin"), body, content_type=content_type)
+            response = client.post(
+                reverse("tracker:checkin_day", args=[timezone.localdate()]),
+                body,
+                content_type=content_type,
+            )
             assert response.status_code == 200, content_type
             assert b'name="pain"' in response.content
         assert entry_rows() == before
@@ -809,7 +864,7 @@ class EscapingTests(BadInputTestCase):
         note = prefix + payload
         patient = self.client_of("patient-a")
         saved = patient.post(
-            reverse("tracker:checkin"),
+            reverse("tracker:checkin_day", args=[timezone.localdate()]),
             {
                 "day": timezone.localdate().isoformat(),
                 "pain": "4",
@@ -822,7 +877,7 @@ class EscapingTests(BadInputTestCase):
         escaped = html.escape(note).encode()
         pages = {
             "progress": patient.get(reverse("tracker:progress")),
-            "check-in": patient.get(reverse("tracker:checkin")),
+            "check-in": patient.get(reverse("tracker:checkin_day", args=[timezone.localdate()])),
             "staff detail": self.client_of("physio-a").get(
                 reverse("tracker:patient_detail", args=["clinic-a", self.patient_a.pk])
             ),

@@ -83,8 +83,8 @@ def test_each_point_is_a_day_of_the_diary_with_a_title_naming_the_day_and_the_pa
         weeks = (entry.day - ONSET).days / 7
         assert float(circle.get("cx")) == pytest.approx(chart.scale.x(weeks), abs=0.05)
         assert float(circle.get("cy")) == pytest.approx(chart.scale.y(entry.pain), abs=0.05)
-    assert circles[0].find(f"{SVG}title").text == "ma 2 Mrt: pijn 9"
-    assert circles[-1].find(f"{SVG}title").text == "za 21 Mrt: pijn 6"
+    assert circles[0].find(f"{SVG}title").text == "ma 2 mrt: pijn 9"
+    assert circles[-1].find(f"{SVG}title").text == "za 21 mrt: pijn 6"
 
 
 def test_the_titles_of_the_points_are_in_the_patients_language(episode):
@@ -213,7 +213,7 @@ def test_the_changes_of_advice_are_numbered_on_their_day(episode):
     ]
     assert [group.find(f"{SVG}text").text for group in groups] == ["1", "2"]
     assert groups[1].find(f"{SVG}title").text == (
-        "Advies veranderd op za 21 Mrt: Neem contact op met uw fysiotherapeut"
+        "Advies veranderd op za 21 mrt: Neem contact op met uw fysiotherapeut"
     )
     circle = groups[1].find(f"{SVG}circle")
     assert float(circle.get("cx")) == pytest.approx(chart.scale.x(19 / 7), abs=0.05)
@@ -282,7 +282,7 @@ def test_the_svg_has_a_name_a_description_and_the_img_role(episode):
     assert svg.find(f"{SVG}title").get("id") == svg.get("aria-labelledby")
     description = svg.find(f"{SVG}desc")
     assert description.get("id") == svg.get("aria-describedby")
-    assert description.text.startswith("Pijn per dag van ma 2 Mrt tot wo 11 Mrt: 10 dagen")
+    assert description.text.startswith("Pijn per dag van ma 2 mrt tot wo 11 mrt: 10 dagen")
     assert "tabel" in description.text
 
 
@@ -359,9 +359,9 @@ def test_trend_in_words_names_the_baseline_and_the_current_mean(episode):
     with translation.override("nl"):
         text = trend(episode, today)
 
-    assert "gemiddeld 7." in text
+    assert "gemiddeld 7,0." in text
     assert "gemiddeld 3,5 (de afgelopen 7 dagen)" in text
-    assert "50 % lager" in text
+    assert "50% lager" in text
     assert "gebruikelijke verloop" in text
     assert "op 5 van de 6 ingevulde dagen" in text
     assert "Op 1 dag lukte dat gedeeltelijk." in text

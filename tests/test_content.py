@@ -123,28 +123,53 @@ def test_every_level_has_a_staff_label_in_dutch_and_in_english(level):
 
 def test_the_staff_labels_read_as_agreed():
     with translation.override("nl"):
+        # Short sentences about the patient, not codes.
         assert [str(content.STAFF_LEVEL_LABELS[level]) for level in LEVELS] == [
-            "Spoed",
-            "Huisarts",
-            "Fysio bellen",
+            "Spoed: nu naar de huisarts",
+            "Vandaag naar de huisarts",
+            "Contact met fysiotherapeut nodig",
             "Blijf bewegen",
-            "Te weinig data",
+            "Te weinig gegevens",
             "Op koers",
-            "Zelfmanagement",
+            "Gaat zelf verder met het plan",
             "Hersteld",
         ]
         # Rules version 2: the slow-recovery labels name the rule as it now reads.
         assert [content.staff_reason_label(reason) for reason in REASONS] == [
-            "verslechtering",
-            "kan dagelijkse activiteiten niet",
-            "trager dan het trage verloop",
-            "na 6 weken nog pijn 5 of meer",
-            "12 weken: plan bespreken",
-            "eerste week: activiteiten niet",
-            "geen vooruitgang na 2 weken",
-            "bedrust",
-            "te weinig registraties",
+            "pijn neemt toe",
+            "kan dagelijkse activiteiten niet doen",
+            "herstelt trager dan het trage verloop",
+            "heeft na 6 weken nog pijn 5 of meer",
+            "heeft 12 weken pijn: bespreek het plan",
+            "kan in de eerste week dagelijkse activiteiten niet doen",
+            "gaat na 2 weken niet vooruit",
+            "lag 3 dagen op rij in bed",
+            "te weinig gegevens",
         ]
+
+
+def test_in_the_first_week_of_a_diary_few_entries_says_how_many_days_are_needed():
+    for logged, left in ((0, "4 dagen"), (1, "3 dagen"), (3, "1 dag")):
+        advice = advice_in_first_week("nl", logged)
+        (line,) = advice.reason_lines
+        assert "minder dan 4" not in line
+        assert line == (
+            "Na 4 ingevulde dagen kan Herstelpad laten zien hoe uw herstel gaat. "
+            f"Nog {left} te gaan."
+        )
+    english = advice_in_first_week("en", 1).reason_lines[0]
+    assert (
+        english
+        == "After 4 days filled in, Herstelpad can show how you are recovering. 3 days to go."
+    )
+    # Later in the diary the reason is said as it is.
+    later = advice_in("nl", TOO_FEW_ENTRIES, [FEW_ENTRIES]).reason_lines
+    assert later == ("U heeft de afgelopen 7 dagen minder dan 4 dagen ingevuld.",)
+
+
+def advice_in_first_week(lang: str, logged: int) -> content.Advice:
+    with translation.override(lang):
+        return content.patient_advice(TOO_FEW_ENTRIES, [FEW_ENTRIES], None, logged_days=logged)
 
 
 @pytest.mark.parametrize("code", RED_FLAGS)

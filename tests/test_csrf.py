@@ -157,8 +157,11 @@ def intake_answers(t: Things) -> dict:
 
 
 def checkin_today(t: Things) -> dict:
-    day = timezone.localdate().isoformat()
-    return {"day": day, "pain": "3", "function": "yes", "work_status": "n_a"}
+    return {"pain": "3", "function": "yes", "work_status": "n_a", "version": ""}
+
+
+def todays_check_in(client: Client, t: Things) -> str:
+    return reverse("tracker:checkin_day", args=[timezone.localdate()])
 
 
 def invitation_data(t: Things) -> dict:
@@ -176,6 +179,12 @@ def invitation_data(t: Things) -> dict:
 def open_the_invitation(client: Client, t: Things) -> str:
     response = client.get(url_of("tracker:invitation_accept", t))
     assert response["Location"] == invitation_form(t)
+    return response["Location"]
+
+
+def open_the_reset_link(client: Client, t: Things) -> str:
+    response = client.get(url_of("password_reset_confirm", t))
+    assert response["Location"] == matrix.reset_form(t)
     return response["Location"]
 
 
@@ -213,12 +222,15 @@ def password_change(t: Things) -> dict:
 SITE_POSTS = {
     "login": Post("anonymous", lambda t: {"username": "patient-a", "password": PASSWORD}, True),
     "logout": Post("patient_a"),
-    "set_language": Post("patient_a", lambda t: {"language": "en"}),
+    # A patient's choice is stored on their profile.
+    "set_language": Post("patient_a", lambda t: {"language": "en"}, True),
+    "password_reset": Post("anonymous", lambda t: {"email": "patient-a@example.org"}),
+    "password_reset_confirm": Post("anonymous", new_passwords, True, open_the_reset_link),
     "two_factor": Post("physio_a", lambda t: {"token": "123456"}),
     "password_change": Post("patient_a", password_change, True),
     "tracker:invitation_accept": Post("anonymous", new_passwords, True, open_the_invitation),
     "tracker:intake": Post("patient_a", intake_answers, True, intake_not_done),
-    "tracker:checkin": Post("patient_a", checkin_today, True),
+    "tracker:checkin_day": Post("patient_a", checkin_today, True, todays_check_in),
     "tracker:red_flags": Post("patient_a", lambda t: checklist("fever_unwell"), True),
     "tracker:red_flag_resolve": Post("patient_a", lambda t: {"resolution": "gone"}, True),
     "tracker:risk_factors": Post(
@@ -246,6 +258,7 @@ SITE_POSTS = {
     ),
     "tracker:staff_settings": Post("physio_a", lambda t: {}, True),
     "tracker:invitation_resend": Post("physio_a"),
+    "tracker:sign_in_link": Post("physio_a"),
 }
 
 
@@ -364,7 +377,7 @@ def test_a_state_changing_post_needs_the_token_and_is_accepted_with_it(key, thin
 
 def test_the_real_csrf_failure_page_is_a_403(things):
     client = things.client("patient_a", enforce_csrf_checks=True)
-    response = client.post(reverse("tracker:checkin"), checkin_today(things))
+    response = client.post(todays_check_in(client, things), checkin_today(things))
     assert response.status_code == 403
     assert not DailyEntry.objects.filter(day=timezone.localdate()).exists()
 
@@ -425,7 +438,8 @@ def pointing_at(patient: Patient) -> dict:
 def test_a_check_in_is_stored_in_the_patients_own_episode(things, other):
     w = things.world
     data = checkin_today(things) | pointing_at(getattr(w, other))
-    response = client_for(w.patient_a.user).post(reverse("tracker:checkin"), data)
+    client = client_for(w.patient_a.user)
+    response = client.post(todays_check_in(client, things), data)
     assert response.status_code == 302
     entry = DailyEntry.objects.get(day=timezone.localdate())
     assert entry.episode == things.episode_a

@@ -1,5 +1,6 @@
 """The clinic caseload: triaged, filtered, paged, and only for the clinic's staff."""
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -15,7 +16,7 @@ from advice import engine
 from tests.conftest import client_for
 from tests.factories import make_entry, make_patient
 from tracker import services
-from tracker.models import ContactRecord, DailyEntry, Episode
+from tracker.models import ContactRecord, DailyEntry, Episode, User
 
 
 def assessed(patient, level: str, reasons=(), *, red_flag_at=None) -> Episode:
@@ -121,14 +122,14 @@ def test_a_row_held_at_see_physio_is_ranked_by_its_held_reason_and_says_so(world
     Episode.objects.filter(pk=episode.pk).update(**fields)
     response = dashboard(world.physio_a, world.clinic_a)
     assert names(response).index("Pat held") == names(response).index("Pat activities") + 1
-    assert "kan dagelijkse activiteiten niet (aangehouden)" in response.content.decode()
+    assert "kan dagelijkse activiteiten niet doen (aangehouden)" in response.content.decode()
 
 
 def test_each_row_says_the_level_and_reasons_in_words(world, triaged):
     page = dashboard(world.physio_a, world.clinic_a).content.decode()
     assert "level-emergency" in page
     assert "Spoed" in page  # the badge says it in words
-    assert "verslechtering" in page
+    assert "pijn neemt toe" in page
 
 
 def test_the_level_filter_keeps_only_that_level(world, triaged):
@@ -343,13 +344,70 @@ def test_the_csv_export_has_the_table_and_no_notes(world):
         reverse("tracker:caseload_csv", args=[world.clinic_a.slug])
     )
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode()
-    rows = list(csv.reader(io.StringIO(body)))
+    body = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     assert len(rows) == 3  # header + two patients of clinic A
     assert rows[0][-1] == "versie regels"
     assert {row[-1] for row in rows[1:]} == {engine.RULES_VERSION}
     assert "geheim" not in body
     assert str(world.patient_other_clinic) not in body
+
+
+def stored_mean(patient, baseline: float, mean_7d: float) -> None:
+    Episode.objects.filter(patient=patient).update(
+        baseline=baseline, mean_7d=mean_7d, assessed_on=timezone.localdate()
+    )
+
+
+def test_the_excel_export_opens_in_dutch_excel(world):
+    """UTF-8 with a byte order mark (Zoë stays Zoë), ; between cells, a decimal
+    comma rounded to one digit, Dutch days; read back with Python's csv module."""
+    User.objects.filter(pk=world.patient_a.user_id).update(first_name="Zoë", last_name="de Vries")
+    stored_mean(world.patient_a, 6.333333, 4.06)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    make_entry(world.patient_a.episodes.get(), yesterday)
+    url = reverse("tracker:caseload_csv", args=[world.clinic_a.slug])
+    response = client_for(world.physio_a).get(url, {"format": "excel"})
+    assert response.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    zoe = next(row for row in rows if row["patiënt"] == "Zoë de Vries")
+    assert zoe["startwaarde"] == "6,3"
+    assert zoe["gemiddelde 7 dagen"] == "4,1"
+    assert zoe["verandering %"] == "-36"
+    assert zoe["laatste registratie"] == yesterday.strftime("%d-%m-%Y")
+    assert zoe["melding nog niet gezien"] in ("ja", "nee")
+    # The same with the default (no ?format=): Excel.
+    assert client_for(world.physio_a).get(url).content == response.content
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(world):
+    User.objects.filter(pk=world.patient_a.user_id).update(first_name="=HYPERLINK(1)")
+    url = reverse("tracker:caseload_csv", args=[world.clinic_a.slug])
+    for fmt in ("excel", "csv"):
+        body = client_for(world.physio_a).get(url, {"format": fmt}).content.decode("utf-8-sig")
+        assert "'=HYPERLINK(1)" in body
+        assert "\n=HYPERLINK" not in body and ";=HYPERLINK" not in body
+
+
+def test_the_plain_csv_export_is_plain(world):
+    User.objects.filter(pk=world.patient_a.user_id).update(first_name="Zoë")
+    stored_mean(world.patient_a, 6.333333, 4.06)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    make_entry(world.patient_a.episodes.get(), yesterday)
+    url = reverse("tracker:caseload_csv", args=[world.clinic_a.slug])
+    response = client_for(world.physio_a).get(url, {"format": "csv"})
+    assert not response.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8"))))
+    zoe = next(row for row in rows if row["patiënt"].startswith("Zoë"))
+    assert (zoe["startwaarde"], zoe["gemiddelde 7 dagen"]) == ("6.3", "4.1")
+    assert zoe["laatste registratie"] == yesterday.isoformat()
+
+
+def test_the_dashboard_offers_excel_and_plain_csv(world):
+    page = dashboard(world.physio_a, world.clinic_a).content.decode()
+    url = reverse("tracker:caseload_csv", args=[world.clinic_a.slug])
+    assert f'href="{url}">Excel' in page
+    assert f'href="{url}?format=csv">CSV' in page
 
 
 def test_the_clinic_outcomes_show_shares_by_week_and_the_leaflets_expectation(world):
@@ -369,7 +427,7 @@ def test_the_clinic_outcomes_show_shares_by_week_and_the_leaflets_expectation(wo
     assert (rows[6].eligible, rows[6].improved, rows[6].recovered) == (1, 1, 1)
     assert rows[12].eligible == 0
     assert rows[6].typical_percent == 56  # RULES.md: typical pain 0.44 of onset at week 6
-    assert "80–90 %" in response.content.decode()
+    assert "80–90%" in response.content.decode()
     assert f"Volgens de adviesregels versie {engine.RULES_VERSION}." in response.content.decode()
     Episode.objects.filter(pk=episode.pk).update(rules_version="2026.1")
     older = client_for(world.physio_a).get(

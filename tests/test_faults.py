@@ -35,13 +35,8 @@ def patient():
 
 
 def check_in(client, pain=4):
-    data = {
-        "day": timezone.localdate().isoformat(),
-        "pain": str(pain),
-        "function": "yes",
-        "work_status": "n_a",
-    }
-    return client.post(reverse("tracker:checkin"), data)
+    data = {"pain": str(pain), "function": "yes", "work_status": "n_a"}
+    return client.post(reverse("tracker:checkin_day", args=[timezone.localdate()]), data)
 
 
 def quiet(client: Client) -> Client:
@@ -179,7 +174,10 @@ def test_error_pages_speak_the_visitors_language(patient, settings, language, te
     assert missing.status_code == 404 and texts[404] in missing.content.decode()
     forbidden = client.get(reverse("tracker:clinic_dashboard", args=["tilburg"]))
     assert forbidden.status_code == 403 and texts[403] in forbidden.content.decode()
-    too_many = client.post(reverse("tracker:checkin"), {f"f{n}": "x" for n in range(1200)})
+    too_many = client.post(
+        reverse("tracker:checkin_day", args=[timezone.localdate()]),
+        {f"f{n}": "x" for n in range(1200)},
+    )
     assert too_many.status_code == 400 and texts[400] in too_many.content.decode()
     from tracker import errors
 

@@ -66,7 +66,7 @@ def test_a_red_flag_at_the_first_visit_gives_urgent_advice_on_every_page(newcome
     for url in (
         reverse("tracker:patient_home"),
         reverse("tracker:progress"),
-        reverse("tracker:checkin"),
+        reverse("tracker:checkin_day", args=[timezone.localdate()]),
     ):
         page = client.get(url).content.decode()
         assert "Bel nu uw huisarts of de huisartsenpost" in page, url
@@ -98,3 +98,35 @@ def test_an_onset_after_the_first_logged_day_is_refused(newcomer):
     response = client_for(newcomer.user).post(URL, answers(onset=timezone.localdate()))
     assert "begon dus eerder" in response.content.decode()
     assert not RiskFactorAnswer.objects.exists()
+
+
+def test_a_new_patient_is_not_told_off_for_few_entries_in_the_first_week(newcomer):
+    """Day 1 of the diary: no "fewer than 4 of the last 7 days", but how many days
+    are still needed; the history keeps what the patient read."""
+    client = client_for(newcomer.user)
+    client.post(URL, answers(onset=timezone.localdate() - dt.timedelta(days=3)))
+    today = timezone.localdate()
+    client.post(
+        reverse("tracker:checkin_day", args=[today]),
+        {"pain": "6", "function": "partly", "work_status": "n_a", "version": ""},
+    )
+    page = client.get(reverse("tracker:patient_home")).content.decode()
+    assert "minder dan 4 dagen ingevuld" not in page
+    assert "Na 4 ingevulde dagen kan Herstelpad laten zien hoe uw herstel gaat." in page
+    assert "Nog 3 dagen te gaan." in page
+    episode = newcomer.episodes.get()
+    assert episode.reasons == [engine.FEW_ENTRIES]
+    assert "Nog 4 dagen te gaan." in episode.assessments.earliest("assessed_at").message
+
+
+def test_after_the_first_week_few_entries_is_said_as_it_is(newcomer):
+    client = client_for(newcomer.user)
+    client.post(URL, answers(onset=timezone.localdate() - dt.timedelta(days=20)))
+    episode = newcomer.episodes.get()
+    make_entry(episode, timezone.localdate() - dt.timedelta(days=12), pain=5)
+    client.post(
+        reverse("tracker:checkin_day", args=[timezone.localdate()]),
+        {"pain": "6", "function": "partly", "work_status": "n_a", "version": ""},
+    )
+    page = client.get(reverse("tracker:patient_home")).content.decode()
+    assert "U heeft de afgelopen 7 dagen minder dan 4 dagen ingevuld." in page

@@ -1,5 +1,6 @@
 """The patient's own data: download it, close and reopen an episode, delete it all."""
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -28,18 +29,57 @@ def test_the_json_download_holds_everything_about_the_patient_and_nobody_else(wo
     assert "van B" not in response.content.decode()
 
 
-def test_the_csv_download_holds_the_same_records(world):
-    make_entry(world.patient_a.episodes.get(), timezone.localdate(), pain=4, note="trap gelopen")
+def read_csv(response, delimiter=";") -> list[dict]:
+    return list(
+        csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=delimiter)
+    )
+
+
+def test_the_csv_download_holds_the_same_records_with_readable_labels(world):
+    make_entry(
+        world.patient_a.episodes.get(),
+        timezone.localdate(),
+        pain=4,
+        function="partly",
+        note="trap gelopen",
+        bed_rest=True,
+    )
     response = client_for(world.patient_a.user).get(reverse("tracker:export_csv"))
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response.content.startswith(codecs.BOM_UTF8)  # Excel: UTF-8 with its mark
+    rows = read_csv(response)
+    entry = {row["Gegeven"]: row["Waarde"] for row in rows if row["Onderdeel"] == "Dagregistratie"}
+    assert entry == {
+        "Dag": timezone.localdate().strftime("%d-%m-%Y"),
+        "Pijn": "4",
+        "Dagelijkse activiteiten": "gedeeltelijk",
+        "Bedrust": "ja",
+        "Actieve minuten": "",
+        "Werk": "niet van toepassing",
+        "Pijnstillers": "nee",
+        "Notitie": "trap gelopen",
+    }
     assert {
-        "record": "entries",
-        "episode": "1",
-        "item": "1",
-        "field": "note",
-        "value": "trap gelopen",
+        "Onderdeel": "Gegevens",
+        "Periode": "",
+        "Nr.": "",
+        "Gegeven": "Praktijk",
+        "Waarde": world.clinic_a.name,
     } in rows
-    assert any(row["field"] == "clinic" and row["value"] == world.clinic_a.name for row in rows)
+    # No internal codes: the advice and the language are said in words.
+    values = {row["Waarde"] for row in rows}
+    assert "partly" not in values and "n_a" not in values and "nl" not in values
+    assert "Nederlands" in values
+
+
+def test_the_csv_download_follows_the_patients_language(world):
+    make_entry(world.patient_a.episodes.get(), timezone.localdate(), pain=4, function="partly")
+    client = client_for(world.patient_a.user)
+    client.post(reverse("set_language"), {"language": "en"})
+    rows = read_csv(client.get(reverse("tracker:export_csv"), {"format": "csv"}), delimiter=",")
+    entry = {row["Item"]: row["Value"] for row in rows if row["Part"] == "Daily entry"}
+    assert entry["Daily activities"] == "partly"
+    assert entry["Painkillers"] == "no"
+    assert entry["Day"] == timezone.localdate().isoformat()
 
 
 def test_the_patient_closes_the_episode_and_starts_a_new_one(world):

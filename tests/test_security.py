@@ -47,7 +47,8 @@ def test_passwords_need_12_characters_and_not_a_common_one(world):
             url, {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
         )
         assert response.status_code == 200
-        assert 'href="#div_id_new_password2"' in response.content.decode()
+        # The rules' message is under the password being chosen.
+        assert 'href="#div_id_new_password1"' in response.content.decode()
     world.patient_a.user.refresh_from_db()
     assert world.patient_a.user.check_password(PASSWORD)
 

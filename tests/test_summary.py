@@ -69,7 +69,7 @@ def test_the_patient_downloads_a_one_page_a4_summary_with_their_figures(world, d
     assert (round(float(box.width)), round(float(box.height))) == A4_POINTS
     assert "Samenvatting voor uw huisarts / fysiotherapeut" in text
     assert str(world.patient_a) in text
-    assert "Startwaarde 7 (gemiddelde pijn van de eerste week)" in text
+    assert "Startwaarde 7,0 (gemiddelde pijn van de eerste week)" in text
     assert "Gemiddelde 7 dagen 3,5" in text
     assert "Verandering −3,5 punten (−50 %)" in text
     assert "Dagen ingevuld 13 van 37 dagen" in text

@@ -1,4 +1,5 @@
-"""Two-factor sign-in for staff, and changing a password."""
+"""Starting a session, two-factor sign-in for staff, and changing, choosing or
+recovering a password (tracker.passwords)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +19,19 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tracker import language, middleware, passwords
 from tracker.access import STAFF_ROLES, role_of
+from tracker.security import client_ip
+
+
+def start_session(request: HttpRequest, user, response: HttpResponse) -> None:
+    """After a login (the login page, an invitation or a reset link): the role and
+    the start of the session for the session rules, and a patient's own language."""
+    request.session[middleware.ROLE_KEY] = role_of(user)
+    request.session[middleware.STARTED_KEY] = timezone.now().timestamp()
+    stored = language.stored(user)
+    if stored:
+        language.remember(request, response, stored)
 
 
 class TokenForm(forms.Form):
@@ -83,6 +97,7 @@ def _base32(key: bytes) -> str:
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change the password; every other session of this user ends with it."""
 
+    form_class = passwords.PasswordChangeForm
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("tracker:home")
 
@@ -96,3 +111,57 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 password_change = login_required(PasswordChangeView.as_view())
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """'Forgot your password?': the same answer for every address, at most a few
+    requests per hour per address and per client (tracker.passwords)."""
+
+    form_class = passwords.PasswordResetForm
+    template_name = "registration/password_reset_form.html"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        if not passwords.request_allowed(email=email, client=client_ip(self.request)):
+            form.add_error(
+                None,
+                _(
+                    "Er is het afgelopen uur al een paar keer een nieuwe link gevraagd. "
+                    "Probeer het over een uur opnieuw, of bel uw praktijk."
+                ),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        form.save()
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The one-time link: choose a new password, and be logged in on this device.
+    Every other session of the account ends (Django checks sessions against the
+    password); staff still confirm their two-factor code."""
+
+    form_class = passwords.SetPasswordForm
+    token_generator = passwords.reset_tokens
+    template_name = "registration/password_reset_confirm.html"
+    post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
+    success_url = reverse_lazy("tracker:home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        start_session(self.request, form.user, response)
+        messages.success(
+            self.request,
+            _("Uw nieuwe wachtwoord is opgeslagen. Op andere apparaten bent u uitgelogd."),
+        )
+        return response
+
+
+password_reset = never_cache(PasswordResetView.as_view())
+password_reset_done = PasswordResetDoneView.as_view()
+password_reset_confirm = PasswordResetConfirmView.as_view()

@@ -247,6 +247,8 @@ class DailyEntryAdmin(AccessLoggedAdmin):
     list_display = ("episode", "day", "pain", "function", "bed_rest")
 
     def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1  # a check-in form opened before this change will ask
         super().save_model(request, obj, form, change)
         services.episode_corrected(episode=obj.episode)
 

@@ -7,15 +7,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.http import HttpRequest
+from django.utils.translation import gettext_noop
 
 from tracker.access import role_of
 from tracker.middleware import ROLE_KEY
 from tracker.models import AccessLog, Patient
 from tracker.security import client_ip
 
+# Stored in Dutch; shown to the patient in their language (tracker.exports).
 GROUNDS = {
-    "physio": "fysiotherapeut van de praktijk van de patiënt",
-    "admin": "beheerder van Herstelpad",
+    "physio": gettext_noop("fysiotherapeut van de praktijk van de patiënt"),
+    "admin": gettext_noop("beheerder van Herstelpad"),
 }
 
 

@@ -28,13 +28,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils import translation
-from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from advice import content, engine
+from tracker.formatting import day_labels, format_day, format_number, format_percent
 from tracker.models import Function, WorkStatus
 
 CACHE_TIMEOUT = 24 * 60 * 60  # seconds; ``today`` is part of the key anyway
@@ -155,7 +154,7 @@ def table_rows(entries: Iterable) -> SafeString:
     the pain, daily activities, bed rest, active minutes and work. Written here
     rather than by the template: a diary of half a year has 180 rows, and template
     variables and filters cost more than the rest of the page together."""
-    labels = _DayLabels()
+    labels = day_labels("short")
     functions = {value: escape(label) for value, label in Function.choices}
     work = {value: escape(label) for value, label in WorkStatus.choices}
     yes, no = escape(gettext("ja")), escape(gettext("nee"))
@@ -440,7 +439,7 @@ def _points(diary: Course, scale: Scale) -> list[str]:
     """The pain of each day as a dot with a title: "ma 2 mrt: pijn 6"."""
     radius = _number_attr(min(3.5, max(2.2, scale.px_per_week / 7 * 0.6)))
     template = gettext("%(day)s: pijn %(pain)s")
-    labels = _DayLabels()
+    labels = day_labels("short")
     dots = [
         f'<circle cx="{_number_attr(scale.x(diary.weeks(entry.day)))}" '
         f'cy="{_number_attr(scale.y(entry.pain))}" r="{radius}"><title>'
@@ -478,20 +477,8 @@ def _description(diary: Course, has_mean: bool) -> str:
     return text + " " + gettext("De cijfers staan in de tabel onder de grafiek.")
 
 
-class _DayLabels:
-    """Days as the tables show them ("D j M": "ma 2 Mrt"), with the names looked up
-    once per chart instead of once per day."""
-
-    def __init__(self) -> None:
-        self.weekdays = [str(WEEKDAYS_ABBR[n]) for n in range(7)]
-        self.months = [""] + [str(MONTHS_3[n]).title() for n in range(1, 13)]
-
-    def __call__(self, day: dt.date) -> str:
-        return f"{self.weekdays[day.weekday()]} {day.day} {self.months[day.month]}"
-
-
 def day_label(day: dt.date) -> str:
-    return _DayLabels()(day)
+    return format_day(day, "short")
 
 
 def _number_attr(value: float) -> str:
@@ -556,11 +543,8 @@ def trend_in_words(diary: Course) -> str:
 
 
 def number(value: float) -> str:
-    """One decimal, localised (3,5 in Dutch), without a trailing ,0."""
-    rounded = round(value, 1)
-    if rounded == int(rounded):
-        return number_format(int(rounded))
-    return number_format(rounded, decimal_pos=1)
+    """One decimal, localised (3,5 in Dutch): tracker.formatting's rule."""
+    return format_number(value)
 
 
 def _change_sentence(baseline: float, mean_7d: float) -> str:
@@ -572,8 +556,12 @@ def _change_sentence(baseline: float, mean_7d: float) -> str:
     if percent == 0:
         return gettext("Dat is ongeveer gelijk aan het begin.")
     if mean_7d < baseline:
-        return gettext("Dat is %(percent)s %% lager dan aan het begin.") % {"percent": percent}
-    return gettext("Dat is %(percent)s %% hoger dan aan het begin.") % {"percent": percent}
+        return gettext("Dat is %(percent)s lager dan aan het begin.") % {
+            "percent": format_percent(percent)
+        }
+    return gettext("Dat is %(percent)s hoger dan aan het begin.") % {
+        "percent": format_percent(percent)
+    }
 
 
 def _activities_sentence(diary: Course) -> str:

@@ -1,12 +1,32 @@
-"""Everything held about a patient, for their own download (CSV and JSON)."""
+"""Everything held about a patient, for their own download (CSV and JSON), and
+CSV files as spreadsheets open them (the caseload's too)."""
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
-from tracker.models import AccessLog, Patient
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext as _
+
+from advice import content
+from tracker.models import (
+    AccessLog,
+    AssessmentRecord,
+    DailyEntry,
+    Episode,
+    Level,
+    Patient,
+    RedFlagReport,
+    RiskFactorAnswer,
+)
 
 
 def patient_data(patient: Patient) -> dict:
@@ -110,35 +130,196 @@ def patient_json(patient: Patient) -> str:
     return json.dumps(patient_data(patient), ensure_ascii=False, indent=2)
 
 
-def patient_csv(patient: Patient) -> str:
-    """One row per record: a `record` column names the kind, `field`/`value` the data.
-
-    A long table keeps every kind of record in one file a spreadsheet opens.
-    """
-    data = patient_data(patient)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["record", "episode", "item", "field", "value"])
-    for section in ("account", "patient"):
-        for field, value in data[section].items():
-            writer.writerow([section, "", "", field, _cell(value)])
-    for number, episode in enumerate(data["episodes"], start=1):
-        for field, value in episode.items():
-            if not isinstance(value, list) or field == "reasons":
-                writer.writerow(["episode", number, "", field, _cell(value)])
-        for kind in ("entries", "red_flags", "risk_factors", "assessments"):
-            for item, record in enumerate(episode[kind], start=1):
-                for field, value in record.items():
-                    writer.writerow([kind, number, item, field, _cell(value)])
-    for item, record in enumerate(data["access_log"], start=1):
-        for field, value in record.items():
-            writer.writerow(["access_log", "", item, field, _cell(value)])
-    return out.getvalue()
+# --- CSV as a spreadsheet opens it ----------------------------------------------------
 
 
-def _cell(value) -> str:
+@dataclass(frozen=True)
+class CsvFormat:
+    """How a CSV file is written. ``excel``: as Dutch Excel opens it with a double
+    click (UTF-8 with a byte order mark, so "Zoë" stays Zoë; ``;`` between cells;
+    a decimal comma; days as 21-11-2026). ``csv``: plain CSV for other programs
+    (UTF-8, commas, a decimal point, days as 2026-11-21)."""
+
+    name: str
+    delimiter: str
+    decimal: str
+    bom: bool
+    day: str
+    label: str
+
+
+EXCEL = CsvFormat("excel", ";", ",", True, "%d-%m-%Y", gettext_lazy("Excel"))
+PLAIN = CsvFormat("csv", ",", ".", False, "%Y-%m-%d", gettext_lazy("CSV"))
+FORMATS = {fmt.name: fmt for fmt in (EXCEL, PLAIN)}
+
+
+def csv_format(raw: str | None) -> CsvFormat:
+    """The format asked for in ?format=; Excel unless plain CSV is asked for."""
+    return FORMATS.get(raw or "", EXCEL)
+
+
+# A cell a spreadsheet would run as a formula starts with one of these.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value, fmt: CsvFormat) -> str:
+    """One value as text for the format: decimals rounded to one digit, yes/no in
+    the language, days and moments in the format's way; text that a spreadsheet
+    would take for a formula is kept as text."""
     if value is None:
         return ""
-    if isinstance(value, list):
-        return " ".join(str(item) for item in value)
-    return str(value)
+    if isinstance(value, bool):
+        return gettext("ja") if value else gettext("nee")
+    if isinstance(value, float):
+        return f"{round(value, 1):.1f}".replace(".", fmt.decimal)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, dt.datetime):
+        moment = timezone.localtime(value) if timezone.is_aware(value) else value
+        return moment.strftime(f"{fmt.day} %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime(fmt.day)
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_bytes(rows: Iterable[Sequence], fmt: CsvFormat) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=fmt.delimiter, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([cell(value, fmt) for value in row])
+    return (("\ufeff" if fmt.bom else "") + out.getvalue()).encode("utf-8")
+
+
+def csv_response(rows: Iterable[Sequence], *, fmt: CsvFormat, filename: str) -> HttpResponse:
+    response = HttpResponse(csv_bytes(rows, fmt), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- The patient's own CSV, in their language ------------------------------------------
+
+
+def _label(model, name: str) -> str:
+    return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def patient_rows(patient: Patient) -> Iterator[list]:
+    """Everything held about the patient as rows of a long table: what (a kind of
+    record), period, number, item and value; readable labels and values in the
+    active language, no internal codes. One table keeps every kind of record in
+    one file a spreadsheet opens."""
+    user = patient.user
+    yield [_("Onderdeel"), _("Periode"), _("Nr."), _("Gegeven"), _("Waarde")]
+    account = _("Account")
+    yield [account, "", "", _("Gebruikersnaam"), user.username]
+    yield [account, "", "", _("Voornaam"), user.first_name]
+    yield [account, "", "", _("Achternaam"), user.last_name]
+    yield [account, "", "", _("E-mailadres"), user.email]
+    yield [account, "", "", _("Account aangemaakt"), user.date_joined]
+    yield [account, "", "", _("Laatst ingelogd"), user.last_login]
+    you = _("Gegevens")
+    yield [you, "", "", _("Praktijk"), patient.clinic.name]
+    yield [you, "", "", _("Telefoonnummer praktijk"), patient.clinic.phone]
+    yield [
+        you,
+        "",
+        "",
+        _label(Patient, "physio"),
+        patient.physio.display_name() if patient.physio else None,
+    ]
+    yield [you, "", "", _label(Patient, "year_of_birth"), patient.year_of_birth]
+    yield [you, "", "", _label(Patient, "language"), patient.get_language_display()]
+    yield [you, "", "", _label(Patient, "reminders"), patient.reminders]
+    yield [you, "", "", _label(Patient, "created_at"), patient.created_at]
+    episodes = patient.episodes.prefetch_related(
+        "entries", "red_flags", "risk_factors", "assessments"
+    ).order_by("opened_at")
+    for number, episode in enumerate(episodes, start=1):
+        kind = _("Periode met rugpijn")
+        yield [kind, number, "", _label(Episode, "onset"), episode.onset]
+        yield [kind, number, "", _label(Episode, "opened_at"), episode.opened_at]
+        yield [kind, number, "", _label(Episode, "closed_at"), episode.closed_at]
+        yield [kind, number, "", _label(Episode, "outcome"), episode.get_outcome_display()]
+        yield [kind, number, "", _label(Episode, "level"), _level(episode.level)]
+        yield [kind, number, "", _label(Episode, "reasons"), _reasons(episode.reasons)]
+        yield [kind, number, "", _label(Episode, "baseline"), episode.baseline]
+        yield [kind, number, "", _label(Episode, "mean_7d"), episode.mean_7d]
+        yield [kind, number, "", _label(Episode, "rules_version"), episode.rules_version]
+        yield [kind, number, "", _label(Episode, "assessed_on"), episode.assessed_on]
+        kind = capfirst(DailyEntry._meta.verbose_name)
+        for item, entry in enumerate(episode.entries.all(), start=1):
+            for name, value in (
+                ("day", entry.day),
+                ("pain", entry.pain),
+                ("function", entry.get_function_display()),
+                ("bed_rest", entry.bed_rest),
+                ("active_minutes", entry.active_minutes),
+                ("work_status", entry.get_work_status_display()),
+                ("painkillers", entry.painkillers),
+                ("note", entry.note),
+            ):
+                yield [kind, number, item, _label(DailyEntry, name), value]
+        kind = capfirst(RedFlagReport._meta.verbose_name)
+        for item, report in enumerate(episode.red_flags.all(), start=1):
+            yield [kind, number, item, _label(RedFlagReport, "code"), report.get_code_display()]
+            yield [kind, number, item, _label(RedFlagReport, "reported_at"), report.reported_at]
+            yield [kind, number, item, _label(RedFlagReport, "resolved_at"), report.resolved_at]
+        kind = capfirst(RiskFactorAnswer._meta.verbose_name)
+        for item, answer in enumerate(episode.risk_factors.all(), start=1):
+            yield [kind, number, item, _label(RiskFactorAnswer, "code"), answer.get_code_display()]
+            yield [kind, number, item, _label(RiskFactorAnswer, "answer"), answer.answer]
+            yield [
+                kind,
+                number,
+                item,
+                _label(RiskFactorAnswer, "occasion"),
+                answer.get_occasion_display(),
+            ]
+            yield [kind, number, item, _label(RiskFactorAnswer, "answered_at"), answer.answered_at]
+        kind = capfirst(AssessmentRecord._meta.verbose_name)
+        for item, record in enumerate(episode.assessments.all(), start=1):
+            yield [kind, number, item, _label(AssessmentRecord, "assessed_at"), record.assessed_at]
+            yield [kind, number, item, _label(AssessmentRecord, "level"), _level(record.level)]
+            yield [
+                kind,
+                number,
+                item,
+                _label(AssessmentRecord, "reasons"),
+                _reasons(record.reasons),
+            ]
+            yield [
+                kind,
+                number,
+                item,
+                _label(AssessmentRecord, "rules_version"),
+                record.rules_version,
+            ]
+            yield [kind, number, item, _label(AssessmentRecord, "message"), record.message]
+    kind = _("Inzage door de praktijk")
+    records = AccessLog.objects.filter(patient_ref=patient.pseudonym).order_by("at")
+    for item, record in enumerate(records, start=1):
+        yield [kind, "", item, _label(AccessLog, "at"), record.at]
+        yield [kind, "", item, _("Door"), record.user_name or record.username]
+        yield [kind, "", item, _label(AccessLog, "role"), _role(record.role)]
+        yield [kind, "", item, _label(AccessLog, "action"), record.get_action_display()]
+        yield [kind, "", item, _label(AccessLog, "grounds"), gettext(record.grounds)]
+
+
+def _level(level: str) -> str:
+    return str(Level(level).label) if level in Level.values else level
+
+
+def _reasons(reasons) -> str:
+    """The reasons as the patient reads them, one sentence each."""
+    lines = []
+    for reason in reasons or []:
+        try:
+            lines.append(content.reason_line(reason))
+        except (ValueError, KeyError):  # a reason of rules no longer known
+            lines.append(reason)
+    return " ".join(lines)
+
+
+def _role(role: str) -> str:
+    return {"physio": _("fysiotherapeut"), "admin": _("beheerder")}.get(role, role)

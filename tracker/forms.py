@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advice import content, engine
-from tracker import services
+from tracker.formatting import format_day
 from tracker.models import (
     Clinic,
     ContactAction,
@@ -92,13 +92,10 @@ class AdminLoginForm(UsernameChecks, AdminAuthenticationForm):
 
 
 class CheckinForm(forms.Form):
-    """The daily check-in: one screen, done with a thumb."""
+    """One day of the diary: one screen, done with a thumb. The day is the page's
+    (its address): the questions name it, and the form cannot be turned into
+    another day's."""
 
-    day = forms.DateField(
-        label=_("Dag"),
-        widget=DateInput(),
-        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 21-11-2026.")},
-    )
     pain = forms.TypedChoiceField(
         label=_("Hoeveel pijn had u gemiddeld in de afgelopen 24 uur?"),
         help_text=_("0 = geen pijn, 10 = de ergste pijn die u zich kunt voorstellen"),
@@ -148,24 +145,36 @@ class CheckinForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": _("Houd de notitie korter dan 500 tekens.")},
     )
+    # The version of the day's entry when the form was opened; empty when the day
+    # had no entry. tracker.services.entry_save compares it with what is stored.
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, episode, today: dt.date | None = None, **kwargs):
+    def __init__(self, *args, day: dt.date, today: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.episode = episode
+        self.day = day
         self.today = today or timezone.localdate()
-        days = services.editable_days(episode=episode, today=self.today)
-        self.fields["day"].widget.attrs.update(
-            {"max": self.today.isoformat(), "min": (days[-1] if days else self.today).isoformat()}
-        )
+        if day != self.today:
+            when = format_day(day, today=self.today)
+            self.fields["pain"].label = _("Hoeveel pijn had u gemiddeld op %(day)s?") % {
+                "day": when
+            }
+            self.fields["function"].label = _(
+                "Kon u op %(day)s uw gewone dagelijkse activiteiten doen?"
+            ) % {"day": when}
+            self.fields["bed_rest"].label = _(
+                "Ik heb op %(day)s (bijna) de hele dag in bed gelegen door mijn rug"
+            ) % {"day": when}
         # Rendered by hand in templates/tracker/checkin.html, without crispy-forms.
 
-    def clean_day(self) -> dt.date:
-        day = self.cleaned_data["day"]
-        try:
-            services.entry_check_day(episode=self.episode, day=day, today=self.today)
-        except ValidationError as error:
-            raise ValidationError(error.message_dict["day"]) from None
-        return day
+    def clean_version(self) -> int | None:
+        """The version as a number; anything else reads as 'there was no entry'
+        (so a stored entry is never replaced without asking)."""
+        raw = self.cleaned_data["version"]  # a CharField strips the spaces
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
+
+    def entry_values(self) -> dict:
+        """The cleaned answers, as tracker.services.entry_save takes them."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 def _buttons(names) -> list[Field]:

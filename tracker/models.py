@@ -333,6 +333,10 @@ class DailyEntry(models.Model):
     note = models.CharField(_("notitie"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
     updated_at = models.DateTimeField(_("gewijzigd"), default=timezone.now)
+    # One more with every change: a form says which version it was opened on, so
+    # a change made meanwhile (another tab, another device) is never overwritten
+    # without asking.
+    version = models.PositiveIntegerField(_("versie"), default=1, editable=False)
 
     class Meta:
         ordering = ["episode", "day"]

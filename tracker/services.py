@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from advice import content, engine
 from tracker import notifications, triage
+from tracker.formatting import format_day
 from tracker.invitations import invitation_tokens
 from tracker.models import (
     AssessmentRecord,
@@ -66,13 +67,26 @@ def entry_check_day(*, episode: Episode, day: dt.date, today: dt.date | None = N
         raise ValidationError(
             {
                 "day": _("Deze dag ligt vóór het begin van uw rugpijn (%(onset)s).")
-                % {"onset": episode.onset.strftime("%d-%m-%Y")}
+                % {"onset": format_day(episode.onset, today=today)}
             }
         )
     if day < today - dt.timedelta(days=EDITABLE_DAYS):
         raise ValidationError(
             {"day": _("U kunt alleen de afgelopen 7 dagen invullen of aanpassen.")}
         )
+
+
+class EntryChanged(Exception):
+    """The day's entry is not the one the form was opened on: it was saved,
+    changed or removed meanwhile (another tab, another device). ``entry`` is what
+    is stored now (None when there is nothing)."""
+
+    def __init__(self, entry: DailyEntry | None):
+        super().__init__("the entry changed since the form was opened")
+        self.entry = entry
+
+
+ANY_VERSION = object()  # entry_save without a check: whatever is stored is replaced
 
 
 def entry_save(
@@ -86,12 +100,16 @@ def entry_save(
     work_status: str = "n_a",
     painkillers: bool = False,
     note: str = "",
+    version: int | None | object = ANY_VERSION,
     today: dt.date | None = None,
 ) -> tuple[DailyEntry, bool]:
-    """Store the day's entry (replacing one already there) and reassess.
+    """Store the day's entry and reassess.
 
-    Returns the entry and whether it was new. Raises ValidationError naming the
-    field when the day cannot be logged or the episode is closed.
+    ``version`` is the version of the entry the form was opened on (None: there
+    was no entry). When the stored entry is another one, nothing is written and
+    EntryChanged says what is there now. Returns the entry and whether it was
+    new. Raises ValidationError naming the field when the day cannot be logged
+    or the episode is closed.
     """
     today = today or timezone.localdate()
     if not episode.is_open:
@@ -110,18 +128,27 @@ def entry_save(
     for attempt in range(2):
         try:
             with transaction.atomic():
-                _lock(episode)
+                _lock(episode)  # every writer of the episode waits here, in turn
                 if not episode.is_open:
                     raise ValidationError(_("Deze periode is afgesloten."))
-                entry, created = DailyEntry.objects.update_or_create(
-                    episode=episode, day=day, defaults=values
-                )
+                entry = DailyEntry.objects.filter(episode=episode, day=day).first()
+                if version is not ANY_VERSION and (entry.version if entry else None) != version:
+                    raise EntryChanged(entry)
+                created = entry is None
+                if created:
+                    entry = DailyEntry.objects.create(episode=episode, day=day, **values)
+                else:
+                    for name, value in values.items():
+                        setattr(entry, name, value)
+                    entry.version += 1
+                    entry.save(update_fields=[*values, "version"])
                 _episode_touch(episode)
                 episode_reassess(episode=episode, today=today)
             return entry, created
         except IntegrityError:
             # Another request stored the same day between our read and our
-            # insert; the second try finds it and updates it.
+            # insert (a writer that did not lock the episode); the second try
+            # finds it.
             if attempt:
                 raise
     raise AssertionError("unreachable")
@@ -193,7 +220,7 @@ def intake_complete(
         raise ValidationError(
             {
                 "onset": _("U heeft al pijn ingevuld op %(day)s; de rugpijn begon dus eerder.")
-                % {"day": first_day.strftime("%d-%m-%Y")}
+                % {"day": format_day(first_day, today=today)}
             }
         )
     with transaction.atomic():
@@ -240,7 +267,9 @@ def episode_reassess(*, episode: Episode, today: dt.date | None = None) -> engin
     patient was shown, in their language.
     """
     today = today or timezone.localdate()
-    rows = episode.entries.filter(day__lte=today).values_list("day", "pain", "function", "bed_rest")
+    rows = list(
+        episode.entries.filter(day__lte=today).values_list("day", "pain", "function", "bed_rest")
+    )
     flags = list(episode.red_flags.filter(_FLAGS_IN_VIEW).values_list(*_FLAG_COLUMNS))
     assessment = _assess(episode=episode, today=today, rows=rows, flags=flags)
     fields = snapshot_fields(
@@ -251,7 +280,8 @@ def episode_reassess(*, episode: Episode, today: dt.date | None = None) -> engin
         setattr(episode, name, value)
     Episode.objects.filter(pk=episode.pk).update(**fields)
     if news:
-        assessment_record(episode=episode, patient=episode.patient).save()
+        logged = first_week_days([row[0] for row in rows], today=today)
+        assessment_record(episode=episode, patient=episode.patient, logged_days=logged).save()
     return assessment
 
 
@@ -301,7 +331,10 @@ def _episodes_reassess(*, episodes: Sequence[Episode], today: dt.date) -> int:
         for name, value in fields.items():
             setattr(episode, name, value)
         if news:
-            records.append(assessment_record(episode=episode, patient=episode.patient))
+            logged = first_week_days([row[0] for row in rows[episode.pk]], today=today)
+            records.append(
+                assessment_record(episode=episode, patient=episode.patient, logged_days=logged)
+            )
     Episode.objects.bulk_update(episodes, list(SNAPSHOT_FIELDS), batch_size=500)
     AssessmentRecord.objects.bulk_create(records, batch_size=500)
     return len(episodes)
@@ -394,12 +427,39 @@ def snapshot_fields(
     return fields
 
 
-def assessment_record(*, episode: Episode, patient: Patient) -> AssessmentRecord:
+def first_week_days(days: Sequence[dt.date], *, today: dt.date) -> int | None:
+    """The number of days logged when the diary (its first entry) is less than a
+    week old, or has no entry yet; None once it is older. In that first week the
+    patient is told how many days are still needed, not that too few were logged."""
+    logged = [day for day in days if day <= today]
+    if logged and min(logged) <= today - dt.timedelta(days=7):
+        return None
+    return len(logged)
+
+
+def diary_first_week_days(*, episode: Episode, today: dt.date) -> int | None:
+    """first_week_days for the episode's diary; no query unless few_entries fired."""
+    if engine.FEW_ENTRIES not in (episode.reasons or []):
+        return None
+    days = list(
+        episode.entries.filter(day__lte=today).order_by("day").values_list("day", flat=True)[:8]
+    )
+    return first_week_days(days, today=today)
+
+
+def assessment_record(
+    *, episode: Episode, patient: Patient, logged_days: int | None = None
+) -> AssessmentRecord:
     """An (unsaved) history row for the episode's current snapshot, holding the
     text the patient is shown, in their language."""
     with translation.override(patient.language):
         message = content.patient_message(
-            episode.level, episode.reasons, patient.clinic, episode.held
+            episode.level,
+            episode.reasons,
+            patient.clinic,
+            episode.held,
+            patient,
+            logged_days=logged_days,
         )
     return AssessmentRecord(
         episode=episode,
@@ -591,7 +651,11 @@ def invitation_for_existing_account(*, email: str, clinic: Clinic) -> None:
         subject = _("Uitnodiging van %(clinic)s voor Herstelpad") % {"clinic": clinic.name}
         body = render_to_string(
             "tracker/email/invitation_existing.txt",
-            {"clinic": clinic, "login": f"{settings.SITE_URL}{reverse('login')}"},
+            {
+                "clinic": clinic,
+                "login": f"{settings.SITE_URL}{reverse('login')}",
+                "reset": f"{settings.SITE_URL}{reverse('password_reset')}",
+            },
         )
     send_mail(subject, body, None, [email])
 

@@ -3,7 +3,6 @@ record, clinic outcomes, and inviting patients."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import content, engine
-from tracker import charts, queries, services, summary
+from tracker import charts, exports, passwords, queries, services, summary
 from tracker.access import STAFF_ROLES, clinic_for_staff, patient_for_staff, role_of
 from tracker.audit import log_access
 from tracker.forms import CloseEpisodeForm, ContactForm, InvitationForm, StaffSettingsForm
@@ -136,6 +135,8 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "query": urlencode(query),
             "export_url": reverse("tracker:caseload_csv", args=[clinic.slug])
             + (f"?{urlencode(query)}" if query else ""),
+            "export_plain_url": reverse("tracker:caseload_csv", args=[clinic.slug])
+            + f"?{urlencode({**query, 'format': 'csv'})}",
             "today": today,
         },
     )
@@ -169,7 +170,9 @@ def _sort_links(filters: queries.CaseloadFilters) -> dict[str, dict]:
 @require_GET
 @login_required
 def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    """The caseload as the table shows it (every page, the same filters; no notes)."""
+    """The caseload as the table shows it (every page, the same filters; no notes),
+    as Dutch Excel opens it (?format=excel, the default) or as plain CSV
+    (?format=csv); decimals rounded to one digit."""
     clinic = clinic_for_staff(request, slug)
     today = timezone.localdate()
     filters = queries.CaseloadFilters.from_query(request.GET)
@@ -180,9 +183,6 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
         today=today,
         new_since=_new_since(request, clinic, look=False),
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="caseload-{clinic.slug}-{today}.csv"'
-    writer = csv.writer(response)
     episodes = list(episodes)
     log_access(
         request,
@@ -192,7 +192,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
         object_type="caseload",
         object_id=clinic.slug,
     )
-    writer.writerow(
+    rows = [
         [
             _("patiënt"),
             _("fysiotherapeut"),
@@ -208,34 +208,34 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _("melding nog niet gezien"),
             _("versie regels"),
         ]
-    )
+    ]
     for episode in episodes:
         physio = episode.patient.physio
-        writer.writerow(
+        rows.append(
             [
                 str(episode.patient),
                 physio.display_name() if physio else "",
                 episode.week_number(today),
-                content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
-                "; ".join(
+                str(content.STAFF_LEVEL_LABELS.get(episode.level, episode.level)),
+                ", ".join(
                     [content.staff_reason_label(reason) for reason in episode.reasons]
                     + [content.staff_held_label(reason) for reason in episode.held]
                 ),
-                _number(episode.baseline),
-                _number(episode.mean_7d),
-                queries.change_percent(episode.baseline, episode.mean_7d) or "",
+                episode.baseline,
+                episode.mean_7d,
+                queries.change_percent(episode.baseline, episode.mean_7d),
                 episode.checkins_7d,
-                episode.last_day.isoformat() if episode.last_day else "",
+                episode.last_day,
                 episode.risk_factors_yes,
-                _("ja") if episode.alert_unacknowledged else _("nee"),
+                episode.alert_unacknowledged,
                 episode.rules_version,
             ]
         )
-    return response
-
-
-def _number(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+    return exports.csv_response(
+        rows,
+        fmt=exports.csv_format(request.GET.get("format")),
+        filename=f"caseload-{clinic.slug}-{today}.csv",
+    )
 
 
 @require_GET
@@ -479,7 +479,13 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     clinic = clinic_for_staff(request, slug)
     patient = patient_for_staff(request, clinic=clinic, pk=pk)
     if patient.user.has_usable_password():
-        messages.info(request, _("Deze patiënt heeft al een wachtwoord gekozen."))
+        messages.info(
+            request,
+            _(
+                "Deze patiënt heeft al een wachtwoord gekozen. Stuur een nieuwe inloglink "
+                "als het wachtwoord vergeten is."
+            ),
+        )
     elif services.invitation_send(patient=patient):
         log_access(
             request,
@@ -492,6 +498,42 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("De uitnodiging is opnieuw gemaild naar %(email)s.") % {"email": patient.user.email},
+        )
+    else:
+        messages.warning(
+            request, _("De e-mail kon niet worden verstuurd. Probeer het later opnieuw.")
+        )
+    return redirect("tracker:patient_detail", slug=clinic.slug, pk=patient.pk)
+
+
+@require_POST
+@login_required
+def sign_in_link(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A patient who forgot their password gets the reset email (a one-time link
+    to choose a new one) from their clinic; at most a few per hour, like the
+    'forgot your password' page."""
+    clinic = clinic_for_staff(request, slug)
+    patient = patient_for_staff(request, clinic=clinic, pk=pk)
+    email = patient.user.email
+    if not email:
+        messages.warning(request, _("Deze patiënt heeft geen e-mailadres."))
+    elif not passwords.address_allowed(email):
+        messages.warning(
+            request,
+            _("Er is het afgelopen uur al een paar keer een link gestuurd. Probeer het later."),
+        )
+    elif passwords.reset_email_send(user=patient.user, clinic=clinic):
+        log_access(
+            request,
+            event="patient.sign_in_link",
+            action=AccessLog.Action.UPDATE,
+            patients=[patient],
+            object_type="patient",
+            object_id=patient.pk,
+        )
+        messages.success(
+            request,
+            _("Er is een nieuwe inloglink gemaild naar %(email)s.") % {"email": email},
         )
     else:
         messages.warning(

@@ -1,11 +1,29 @@
-from django.urls import path
+import datetime as dt
+
+from django.urls import path, register_converter
 
 from tracker import staff_views, views
+
+
+class DayConverter:
+    """A day in an address, 2026-12-01; a day that does not exist is a 404."""
+
+    regex = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+    def to_python(self, value: str) -> dt.date:
+        return dt.date.fromisoformat(value)  # ValueError: no match, so a 404
+
+    def to_url(self, value: dt.date | str) -> str:
+        return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+register_converter(DayConverter, "day")
 
 app_name = "tracker"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("manifest.webmanifest", views.web_manifest, name="web_manifest"),
     path(
         "welkom/<uidb64>/<token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"
     ),
@@ -13,6 +31,7 @@ urlpatterns = [
     path("me/", views.patient_home, name="patient_home"),
     path("me/start/", views.intake, name="intake"),
     path("me/checkin/", views.checkin, name="checkin"),
+    path("me/checkin/<day:day>/", views.checkin_day, name="checkin_day"),
     path("me/red-flags/", views.red_flags, name="red_flags"),
     path("me/red-flags/<int:pk>/resolve/", views.red_flag_resolve, name="red_flag_resolve"),
     path("me/risk-factors/", views.risk_factors, name="risk_factors"),
@@ -54,6 +73,11 @@ urlpatterns = [
         "clinic/<slug:slug>/patients/<int:pk>/invite-again/",
         staff_views.invitation_resend,
         name="invitation_resend",
+    ),
+    path(
+        "clinic/<slug:slug>/patients/<int:pk>/sign-in-link/",
+        staff_views.sign_in_link,
+        name="sign_in_link",
     ),
     path(
         "clinic/<slug:slug>/patients/<int:pk>/close/",

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from advice import content, engine
-from tracker import charts, exports, middleware, services, summary
+from tracker import account_views, charts, exports, language, passwords, services, summary
 from tracker.access import patient_for_self, red_flag_for_self, role_of
+from tracker.formatting import format_day
 from tracker.forms import (
     AccessPeriodForm,
     CheckinForm,
@@ -45,11 +46,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        self.request.session[middleware.ROLE_KEY] = role_of(form.get_user())
-        self.request.session[middleware.STARTED_KEY] = timezone.now().timestamp()
-        patient = Patient.objects.filter(user=form.get_user()).only("language").first()
-        if patient is not None:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, patient.language, samesite="Lax")
+        account_views.start_session(self.request, form.get_user(), response)
         return response
 
 
@@ -94,8 +91,14 @@ def patient_home(request: HttpRequest) -> HttpResponse:
             "patient": patient,
             "episode": episode,
             "advice": content.patient_advice(
-                episode.level, episode.reasons, patient.clinic, episode.held, gp=patient
+                episode.level,
+                episode.reasons,
+                patient.clinic,
+                episode.held,
+                patient,
+                logged_days=services.diary_first_week_days(episode=episode, today=today),
             ),
+            "today": today,
             "today_entry": recent.get(today),
             "days": days,
             "week": episode.week_number(today),
@@ -141,18 +144,36 @@ def intake(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_GET
 @login_required
 def checkin(request: HttpRequest) -> HttpResponse:
-    """The daily check-in. Saving a day again replaces that day's entry."""
+    """The menu's and the reminder's link: today's page (or the day in ?day=, as
+    older links have it)."""
+    patient_for_self(request)  # staff have no diary: 403
+    today = timezone.localdate()
+    return redirect("tracker:checkin_day", day=_day_param(request.GET.get("day"), today))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def checkin_day(request: HttpRequest, day: dt.date) -> HttpResponse:
+    """One day of the diary, at its own address. Saving replaces that day's
+    entry, never another day's; when the entry changed since the form was
+    opened (another tab or device), the patient is asked before it is replaced.
+    What was typed is kept on every error."""
     patient = patient_for_self(request)
     episode = patient.open_episode()
     if episode is None or episode.intake_done_at is None:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
-    day = _day_param(request.GET.get("day"), today)
+    try:
+        services.entry_check_day(episode=episode, day=day, today=today)
+    except ValidationError as error:
+        if request.method == "GET":
+            messages.info(request, " ".join(error.messages))
+            return redirect("tracker:patient_home")
     existing = episode.entries.filter(day=day).first()
-    initial = {"day": day}
+    initial = {"version": existing.version if existing else ""}
     if existing is not None:
         initial.update(
             pain=existing.pain,
@@ -163,18 +184,23 @@ def checkin(request: HttpRequest) -> HttpResponse:
             painkillers=existing.painkillers,
             note=existing.note,
         )
-    form = CheckinForm(request.POST or None, episode=episode, today=today, initial=initial)
+    form = CheckinForm(request.POST or None, day=day, today=today, initial=initial)
     if form.is_valid():
         try:
-            _entry, created = services.entry_save(episode=episode, today=today, **form.cleaned_data)
+            _entry, created = services.entry_save(
+                episode=episode,
+                day=day,
+                today=today,
+                version=form.cleaned_data["version"],
+                **form.entry_values(),
+            )
+        except services.EntryChanged as changed:
+            existing = changed.entry
+            _ask_before_replacing(form, existing)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            day_text = (
-                _("vandaag")
-                if form.cleaned_data["day"] == today
-                else form.cleaned_data["day"].strftime("%d-%m-%Y")
-            )
+            day_text = _("vandaag") if day == today else format_day(day, today=today)
             if created:
                 messages.success(
                     request, _("Opgeslagen voor %(day)s. Dank u wel!") % {"day": day_text}
@@ -185,7 +211,39 @@ def checkin(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "tracker/checkin.html",
-        {"form": form, "episode": episode, "existing": existing, "is_today": day == today},
+        {
+            "form": form,
+            "episode": episode,
+            "existing": existing,
+            "day": day,
+            "is_today": day == today,
+        },
+    )
+
+
+def _ask_before_replacing(form: CheckinForm, stored) -> None:
+    """The day changed since the form was opened: say what is stored now, and let
+    the next Opslaan replace it (the form now carries the stored version)."""
+    form.data = form.data.copy()
+    form.data["version"] = str(stored.version) if stored else ""
+    if stored is None:
+        form.add_error(
+            None,
+            _(
+                "Wat er voor deze dag stond, is intussen verwijderd. Kies opnieuw Opslaan "
+                "om op te slaan wat u hieronder invulde."
+            ),
+        )
+        return
+    form.add_error(
+        None,
+        _(
+            "Deze dag is intussen ergens anders aangepast (in een ander venster of op een "
+            "ander apparaat). Nu staat er: pijn %(pain)s, dagelijkse activiteiten: "
+            "%(function)s. Wilt u dat vervangen door wat u hieronder invulde? Kies dan "
+            "opnieuw Opslaan."
+        )
+        % {"pain": stored.pain, "function": stored.get_function_display()},
     )
 
 
@@ -285,7 +343,14 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
         {
             "education": education,
             "advice": content.patient_advice(
-                episode.level, episode.reasons, patient.clinic, episode.held, gp=patient
+                episode.level,
+                episode.reasons,
+                patient.clinic,
+                episode.held,
+                patient,
+                logged_days=services.diary_first_week_days(
+                    episode=episode, today=timezone.localdate()
+                ),
             ),
         },
     )
@@ -359,16 +424,19 @@ def access_history(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def export_data(request: HttpRequest, fmt: str) -> HttpResponse:
-    """Everything held about the patient, as CSV or JSON."""
+    """Everything held about the patient, as JSON (with the codes, for other
+    programs) or as CSV with readable labels in their language (?format=excel, the
+    default, as Dutch Excel opens it; ?format=csv plain)."""
     patient = patient_for_self(request)
     stamp = timezone.localdate().isoformat()
-    if fmt == "json":
-        response = HttpResponse(exports.patient_json(patient), content_type="application/json")
-    else:
-        response = HttpResponse(
-            exports.patient_csv(patient), content_type="text/csv; charset=utf-8"
+    if fmt == "csv":
+        return exports.csv_response(
+            exports.patient_rows(patient),
+            fmt=exports.csv_format(request.GET.get("format")),
+            filename=f"herstelpad-{stamp}.csv",
         )
-    response["Content-Disposition"] = f'attachment; filename="herstelpad-{stamp}.{fmt}"'
+    response = HttpResponse(exports.patient_json(patient), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="herstelpad-{stamp}.json"'
     return response
 
 
@@ -430,10 +498,9 @@ def patient_settings(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, instance=patient)
     if form.is_valid():
         patient = form.save()
-        translation.activate(patient.language)
-        messages.success(request, _("Uw instellingen zijn opgeslagen."))
         response = redirect("tracker:patient_settings")
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, patient.language, samesite="Lax")
+        language.remember(request, response, patient.language)
+        messages.success(request, _("Uw instellingen zijn opgeslagen."))
         return response
     return render(request, "tracker/settings.html", {"form": form, "patient": patient})
 
@@ -455,8 +522,45 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 class InvitationAcceptView(auth_views.PasswordResetConfirmView):
     """The invited patient opens the one-time link and chooses a password."""
 
+    form_class = passwords.SetPasswordForm
     token_generator = invitation_tokens
     template_name = "tracker/invitation_accept.html"
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("tracker:intake")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_views.start_session(self.request, form.user, response)
+        return response
+
+
+@require_GET
+def web_manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest: added to a phone's home screen, Herstelpad opens on
+    the check-in without the browser's bars. No service worker: it is a website."""
+    manifest = {
+        "name": "Herstelpad",
+        "short_name": "Herstelpad",
+        "description": _("Houd uw herstel van lage rugpijn bij, samen met uw fysiotherapeut."),
+        "lang": translation.get_language(),
+        "start_url": reverse("tracker:checkin"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": static("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("icons/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return JsonResponse(manifest, content_type="application/manifest+json")
+
+
+THEME_COLOUR = "#0a58ca"

@@ -25,6 +25,7 @@ from tests.browser.checks import (
 )
 from tests.browser.conftest import (
     SCREENSHOTS,
+    full_page_screenshot,
     log_in,
     make_totp_device,
     pass_two_factor,
@@ -66,7 +67,10 @@ def screenshot(page: Page, lang: str, name: str, *, full_page: bool = False) -> 
     """The README's screenshots are the Dutch ones."""
     if lang == "nl":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / name, full_page=full_page, animations="disabled")
+        if full_page:
+            full_page_screenshot(page, SCREENSHOTS / name)
+        else:
+            page.screenshot(path=SCREENSHOTS / name, animations="disabled")
 
 
 def answer(page: Page, fieldset_prefix: str, choice: str) -> None:
@@ -233,7 +237,7 @@ def test_a_patients_red_flag_shows_on_every_page_until_resolved(
     screenshot(page, lang, "red-flag-banner.png")
 
     for name, path in [
-        ("Invullen", "/me/checkin/"),
+        ("Invullen", f"/me/checkin/{timezone.localdate().isoformat()}/"),  # today's own page
         ("Voortgang", "/me/progress/"),
         ("Instellingen", "/me/settings/"),
     ]:
@@ -363,7 +367,8 @@ def test_a_red_flag_reaches_the_physio_by_email_who_records_the_call(
     bottoms = rows.evaluate_all("rows => rows.map(row => row.getBoundingClientRect().bottom)")
     assert sum(1 for bottom in bottoms if bottom <= 800) >= 15, bottoms[:20]
     table = page.locator("table.caseload")
-    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth"), "scrolls sideways"
+    widths = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"scrolls sideways: {widths}"
     check_page("dashboard")
     screenshot(page, lang, "dashboard.png")
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import SCREENSHOTS, full_page_screenshot, log_in
 from tests.factories import make_clinic, make_entry, make_patient, make_physio
 from tracker import services
 from tracker.models import DailyEntry, Patient
@@ -124,7 +124,7 @@ def test_a_patient_checks_in_on_a_phone_and_sees_the_advice_and_chart(page: Page
         box = label.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, box
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "checkin.png", full_page=True, animations="disabled")
+    full_page_screenshot(page, SCREENSHOTS / "checkin.png")
 
     with page.expect_navigation():
         page.get_by_role("button", name="Opslaan").tap()
@@ -142,7 +142,7 @@ def test_a_patient_checks_in_on_a_phone_and_sees_the_advice_and_chart(page: Page
     expect(points).to_have_count(len(DIARY) + 1)
     expect(points.last).to_have_text(f"{today_label()}: pijn 3")
     expect(page.locator("main table tbody tr")).to_have_count(len(DIARY) + 1)
-    page.screenshot(path=SCREENSHOTS / "progress.png", full_page=True, animations="disabled")
+    full_page_screenshot(page, SCREENSHOTS / "progress.png")
 
     # The summary for the GP: a download, one page, with the patient's figures.
     with page.expect_download() as download:
@@ -162,7 +162,7 @@ def test_a_patient_checks_in_on_a_phone_and_sees_the_advice_and_chart(page: Page
 def today_label() -> str:
     today = timezone.localdate()
     weekdays = ["ma", "di", "wo", "do", "vr", "za", "zo"]
-    months = ["Jan", "Feb", "Mrt", "Apr", "Mei", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dec"]
+    months = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
     return f"{weekdays[today.weekday()]} {today.day} {months[today.month - 1]}"
 
 

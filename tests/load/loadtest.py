@@ -106,6 +106,7 @@ ENDPOINTS = (  # the order of the table
 )
 
 CSRF_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION_RE = re.compile(r'name="version"(?: value="([^"]*)")?')
 CHART_RE = re.compile(r'<svg xmlns="http://www.w3.org/2000/svg" class="progress-chart"')
 PATIENT_LINK_RE = re.compile(r'href="(/clinic/[^/"]+/patients/\d+/)"')
 NEXT_PAGE_RE = re.compile(r'href="\?(?:[^"]*&amp;)?page=2"')
@@ -248,6 +249,11 @@ def csrf_token(response: Response | None) -> str:
     return match.group(1) if match else ""
 
 
+def form_version(response: Response | None) -> str:
+    match = VERSION_RE.search(response.body) if response is not None else None
+    return (match.group(1) or "") if match else ""
+
+
 # --- The people ------------------------------------------------------------
 
 
@@ -329,14 +335,14 @@ def sleep_until(moment: float) -> None:
 def checkin(patient: PatientUser, plan: Plan, day) -> None:
     """GET the form, think, POST it, follow the redirect to /me/."""
     browser = patient.browser
-    path = "/me/checkin/" if day == plan.today else f"/me/checkin/?day={day.isoformat()}"
+    path = f"/me/checkin/{day.isoformat()}/"  # each day has its own page
     label = "" if day == plan.today else " (yesterday)"
     page = browser.request("GET", path, endpoint=f"GET /me/checkin/{label}", expect=is_ok)
     time.sleep(plan.uniform(*FORM_THINK))
     values = plan.checkin_values(day)
     form = {
         "csrfmiddlewaretoken": csrf_token(page),
-        "day": day.isoformat(),
+        "version": form_version(page),  # the entry's version as the form was opened
         "pain": str(values["pain"]),
         "function": values["function"],
         "work_status": values["work_status"],
