@@ -1,5 +1,5 @@
-"""The words of the advice: what a patient reads for each level and reason, and the
-short labels the physiotherapist sees.
+"""The advice a patient reads: a title and what to do for each level, whom to call
+(with the numbers to tap), and why (one line per reason, from ``advice.words``).
 
 Dutch source strings with an English translation (``locale/en``). No database
 access: this module only needs Django settings, so it can be imported anywhere.
@@ -19,22 +19,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from advice.engine import (
-    ACTIVITIES_FIRST_WEEK,
-    BED_REST,
-    CHRONIC_12W,
-    DAILY_ACTIVITIES,
+from advice.codes import (
     EMERGENCY,
     FEW_ENTRIES,
     KEEP_MOVING,
     LEVELS,
-    NO_PROGRESS_2W,
-    NOT_IMPROVING,
-    NOT_RECOVERED_6W,
     ON_TRACK,
     RECOVERED,
     RED_FLAG_PREFIX,
@@ -42,9 +34,9 @@ from advice.engine import (
     SEE_PHYSIO,
     SELF_MANAGE,
     TOO_FEW_ENTRIES,
-    WORSENING,
     reason_level,
 )
+from advice.words import REASON_LINES, RED_FLAG_LINES, Lazy
 
 if TYPE_CHECKING:
     from tracker.models import Clinic, Patient
@@ -53,24 +45,18 @@ __all__ = [
     "ABOUT_THE_APP",
     "LEVEL_TITLES",
     "LEVEL_TONES",
-    "RED_FLAG_QUESTIONS",
-    "RISK_FACTOR_EDUCATION",
-    "STAFF_LEVEL_LABELS",
     "URGENT_LEVELS",
     "Advice",
     "Call",
     "patient_advice",
     "patient_message",
     "reason_line",
-    "staff_held_label",
-    "staff_reason_explanation",
-    "staff_reason_label",
 ]
 
 
 # --- Patient: one headline per level ------------------------------------------------
 
-LEVEL_TITLES: dict[str, Promise] = {
+LEVEL_TITLES: dict[str, Lazy] = {
     EMERGENCY: _("Bel nu uw huisarts of de huisartsenpost"),
     SEE_GP: _("Bel vandaag uw huisarts"),
     SEE_PHYSIO: _("Neem contact op met uw fysiotherapeut"),
@@ -100,14 +86,14 @@ URGENT_LEVELS: frozenset[str] = frozenset({EMERGENCY, SEE_GP})
 # SEE_PHYSIO is built in patient_advice(): it names the patient's own clinic.
 
 # EMERGENCY and SEE_GP: the paragraph before the calls and the one after them.
-_DOCTOR_BEFORE: dict[str, Promise] = {
+_DOCTOR_BEFORE: dict[str, Lazy] = {
     EMERGENCY: _(
         "U heeft een klacht die kan wijzen op een ernstig probleem. Dat is zeldzaam, "
         "maar een arts moet er nu naar kijken."
     ),
     SEE_GP: _("U heeft een klacht waar een arts naar moet kijken. Laat het vandaag nog nakijken."),
 }
-_DOCTOR_AFTER: dict[str, Promise] = {
+_DOCTOR_AFTER: dict[str, Lazy] = {
     EMERGENCY: _("Wacht niet tot uw volgende afspraak bij de fysiotherapeut."),
     SEE_GP: _("Vertel uw fysiotherapeut wat de huisarts heeft gezegd."),
 }
@@ -122,7 +108,7 @@ _GP_POST_SEE_GP = _(
 )
 _EMERGENCY_112 = _("Is het levensbedreigend? Bel dan 112.")
 
-_LEVEL_PARAGRAPHS: dict[str, tuple[Promise, ...]] = {
+_LEVEL_PARAGRAPHS: dict[str, tuple[Lazy, ...]] = {
     KEEP_MOVING: (
         _(
             "Bewegen helpt uw rug te herstellen. Bewegen is niet schadelijk bij lage rugpijn, "
@@ -203,34 +189,6 @@ _SEE_PHYSIO_MEANWHILE = _("Blijf intussen zo goed als het gaat in beweging.")
 # Shown when the advice is held: the reason no longer fired today.
 _HELD_NOTE = _("Dit advies blijft een paar dagen staan, zodat u tijd heeft om contact op te nemen.")
 
-# --- Patient: one sentence per reason that fired -------------------------------------
-
-_REASON_LINES: dict[str, Promise] = {
-    WORSENING: _(
-        "Uw pijn is de afgelopen dagen duidelijk hoger dan aan het begin, of duidelijk hoger "
-        "dan toen het beter ging."
-    ),
-    DAILY_ACTIVITIES: _("U kon een paar dagen achter elkaar uw dagelijkse activiteiten niet doen."),
-    NOT_IMPROVING: _(
-        "Uw pijn wordt minder snel minder dan bij de meeste mensen, ook als het herstel "
-        "langzaam gaat."
-    ),
-    NOT_RECOVERED_6W: _(
-        "Uw rugpijn begon 6 weken geleden of langer, en uw pijn is nog 5 of hoger."
-    ),
-    CHRONIC_12W: _(
-        "Uw rugpijn duurt nu 12 weken. Dit is een goed moment om uw plan met uw "
-        "fysiotherapeut te bespreken."
-    ),
-    ACTIVITIES_FIRST_WEEK: _(
-        "U kon een paar dagen achter elkaar uw dagelijkse activiteiten niet doen. In de "
-        "eerste week komt dat vaak voor."
-    ),
-    NO_PROGRESS_2W: _("Na 2 weken is uw pijn niet minder dan aan het begin."),
-    BED_REST: _("U heeft een paar dagen achter elkaar in bed gelegen door uw rug."),
-    FEW_ENTRIES: _("U heeft de afgelopen 7 dagen minder dan 4 dagen ingevuld."),
-}
-
 # A 7-day mean needs 4 entries (advice.engine): before that, progress cannot be judged.
 DAYS_FOR_PROGRESS = 4
 
@@ -248,70 +206,9 @@ def _days_still_needed(logged_days: int) -> str:
     ) % {"needed": DAYS_FOR_PROGRESS, "left": left}
 
 
-_RED_FLAG_LINES: dict[str, Promise] = {
-    "bladder_bowel": _("U heeft problemen met plassen of met de ontlasting."),
-    "sexual_function": _("U heeft problemen bij seks, zoals minder gevoel."),
-    "saddle_numbness": _("U voelt minder of niets rond uw geslachtsdelen of anus."),
-    "leg_weakness": _("U heeft minder gevoel en minder kracht in uw benen."),
-    "fever_unwell": _("U voelt zich ziek door uw rugpijn, bijvoorbeeld met koorts."),
-    "cancer_history": _(
-        "U bent ouder dan 50, u had eerder kanker, u voelt zich niet goed en u heeft pijn "
-        "zonder duidelijke oorzaak."
-    ),
-    "accident": _("Uw pijn begon na een ongeluk of een val."),
-}
-
-# --- Patient: the red flags as yes/no questions (leaflet 002), in RED_FLAGS order ----
-
-RED_FLAG_QUESTIONS: dict[str, Promise] = {
-    "bladder_bowel": _(
-        "Heeft u problemen met plassen of met de ontlasting, zoals moeite met plassen?"
-    ),
-    "sexual_function": _("Heeft u problemen bij seks, zoals minder gevoel tijdens seks?"),
-    "saddle_numbness": _(
-        "Voelt u minder of niets rond uw geslachtsdelen of anus, bijvoorbeeld bij het "
-        "afvegen na de wc?"
-    ),
-    "leg_weakness": _("Heeft u minder gevoel en minder kracht in uw benen?"),
-    "fever_unwell": _("Voelt u zich ziek door uw rugpijn, heeft u bijvoorbeeld koorts?"),
-    "cancer_history": _(
-        "Bent u ouder dan 50, had u eerder kanker, voelt u zich niet goed en heeft u pijn "
-        "zonder duidelijke oorzaak?"
-    ),
-    "accident": _("Is uw pijn begonnen na een ongeluk of een val?"),
-}
-
-# --- Patient: education after a "yes" to a risk-factor statement (yellow flags) ------
-# The statements themselves are tracker.models.RiskFactor labels.
-
-RISK_FACTOR_EDUCATION: dict[str, Promise] = {
-    "serious_cause_belief": _(
-        "Bij lage rugpijn is er bijna nooit een beschadiging van de rug of een hernia. "
-        "Bij 9 van de 10 mensen is er geen duidelijke oorzaak te vinden, ook niet op een "
-        "foto of scan. Er is dus meestal niets ernstigs aan de hand."
-    ),
-    "movement_harmful_belief": _(
-        "Bewegen is niet schadelijk voor uw rug, ook niet als het eerst pijn doet. Pijn "
-        "betekent niet dat u uw rug beschadigt. Bewegen kan uw herstel juist sneller maken."
-    ),
-    "fear_avoidance": _(
-        "Te weinig bewegen maakt uw rug stijf en uw spieren zwakker. Blijf daarom niet "
-        "langer dan 2 dagen in bed. Begin klein, bijvoorbeeld met elke dag een stukje "
-        "wandelen."
-    ),
-    "low_mood": _(
-        "Hoe u zich voelt, heeft invloed op uw herstel. Praat erover met uw huisarts of "
-        "fysiotherapeut. Zij kunnen u helpen."
-    ),
-    "heavy_work": _(
-        "Bouw uw werk rustig weer op en til in het begin niet te zwaar. Bespreek met uw "
-        "fysiotherapeut of bedrijfsarts wat u al kunt doen."
-    ),
-}
-
 # --- Patient: what Herstelpad is and is not -----------------------------------------
 
-ABOUT_THE_APP: tuple[Promise, ...] = (
+ABOUT_THE_APP: tuple[Lazy, ...] = (
     _(
         "Herstelpad helpt u uw herstel van lage rugpijn bij te houden. U vult elke dag in "
         "hoeveel pijn u heeft en wat u kunt doen."
@@ -325,81 +222,8 @@ ABOUT_THE_APP: tuple[Promise, ...] = (
     _("In een noodgeval belt u 112."),
 )
 
-# --- Staff: short labels and the thresholds behind them ------------------------------
-
 # Read as short sentences about the patient ("kan dagelijkse activiteiten niet
 # doen"), not as codes; their meaning is the rule's (shared/clinical/RULES.md).
-STAFF_LEVEL_LABELS: dict[str, Promise] = {
-    EMERGENCY: pgettext_lazy("staff level", "Spoed: nu naar de huisarts"),
-    SEE_GP: pgettext_lazy("staff level", "Vandaag naar de huisarts"),
-    SEE_PHYSIO: pgettext_lazy("staff level", "Contact met fysiotherapeut nodig"),
-    KEEP_MOVING: pgettext_lazy("staff level", "Blijf bewegen"),
-    TOO_FEW_ENTRIES: pgettext_lazy("staff level", "Te weinig gegevens"),
-    ON_TRACK: pgettext_lazy("staff level", "Op koers"),
-    SELF_MANAGE: pgettext_lazy("staff level", "Gaat zelf verder met het plan"),
-    RECOVERED: pgettext_lazy("staff level", "Hersteld"),
-}
-
-_STAFF_REASON_LABELS: dict[str, Promise] = {
-    WORSENING: pgettext_lazy("staff reason", "pijn neemt toe"),
-    DAILY_ACTIVITIES: pgettext_lazy("staff reason", "kan dagelijkse activiteiten niet doen"),
-    NOT_IMPROVING: pgettext_lazy("staff reason", "herstelt trager dan het trage verloop"),
-    NOT_RECOVERED_6W: pgettext_lazy("staff reason", "heeft na 6 weken nog pijn 5 of meer"),
-    CHRONIC_12W: pgettext_lazy("staff reason", "heeft 12 weken pijn: bespreek het plan"),
-    ACTIVITIES_FIRST_WEEK: pgettext_lazy(
-        "staff reason", "kan in de eerste week dagelijkse activiteiten niet doen"
-    ),
-    NO_PROGRESS_2W: pgettext_lazy("staff reason", "gaat na 2 weken niet vooruit"),
-    BED_REST: pgettext_lazy("staff reason", "lag 3 dagen op rij in bed"),
-    FEW_ENTRIES: pgettext_lazy("staff reason", "te weinig gegevens"),
-}
-
-_STAFF_REASON_EXPLANATIONS: dict[str, Promise] = {
-    WORSENING: _(
-        "Gemiddelde pijn laatste 7 dagen ≥ startwaarde + 2 (vanaf dag 7) of 3 dagen op rij "
-        "≥ startwaarde + 2; of terugval: gemiddelde ≥ 4 en ≥ 2 boven het laagste 7-daagse "
-        "gemiddelde van vóór deze week."
-    ),
-    DAILY_ACTIVITIES: _(
-        "Vanaf dag 7 na het begin: 3 dagen op rij in de laatste 7 dagen dagelijkse "
-        "activiteiten niet."
-    ),
-    NOT_IMPROVING: _(
-        "Tot 12 weken, bij gemiddelde pijn 7 dagen > 2: gemiddelde pijn 14 dagen ≥ 0,35 "
-        "boven het trage verloop geschaald naar de startwaarde (vanaf dag 18), of 3 dagen op "
-        "rij ≥ 1,25 erboven."
-    ),
-    NOT_RECOVERED_6W: _(
-        "Van week 6 tot week 12 na het begin: gemiddelde pijn laatste 7 dagen ≥ 5."
-    ),
-    CHRONIC_12W: _(
-        "In de 12e week na het begin (dag 84 t/m 90): gemiddelde pijn laatste 7 dagen ≥ 3; "
-        "daarna zelfmanagement."
-    ),
-    ACTIVITIES_FIRST_WEEK: _(
-        "In de eerste week na het begin: 3 dagen op rij dagelijkse activiteiten niet. "
-        "Advies om te blijven bewegen, geen melding."
-    ),
-    NO_PROGRESS_2W: _("Vanaf dag 14, bij gemiddelde pijn 7 dagen > 2: gemiddelde ≥ startwaarde."),
-    BED_REST: _(
-        "3 dagen op rij in de laatste 7 dagen (vrijwel) de hele dag in bed, bij gemiddelde "
-        "pijn 7 dagen > 2."
-    ),
-    FEW_ENTRIES: _("Minder dan 4 registraties in de laatste 7 dagen: geen 7-daags gemiddelde."),
-}
-
-_STAFF_RED_FLAG_EXPLANATIONS: dict[str, Promise] = {
-    EMERGENCY: _(
-        "Door de patiënt gemeld alarmsignaal (folder Lage rugpijn: een overzicht). Advies: "
-        "nu huisarts of huisartsenpost."
-    ),
-    SEE_GP: _(
-        "Door de patiënt gemeld alarmsignaal (folder Lage rugpijn: een overzicht). Advies: "
-        "vandaag huisarts."
-    ),
-}
-
-
 # --- The advice as a value -----------------------------------------------------------
 
 
@@ -442,10 +266,10 @@ def reason_line(reason: str, *, logged_days: int | None = None) -> str:
     ``logged_days``: see :func:`patient_advice`."""
     reason_level(reason)  # raises ValueError for an unknown reason
     if reason.startswith(RED_FLAG_PREFIX):
-        return str(_RED_FLAG_LINES[reason.removeprefix(RED_FLAG_PREFIX)])
+        return str(RED_FLAG_LINES[reason.removeprefix(RED_FLAG_PREFIX)])
     if reason == FEW_ENTRIES and logged_days is not None:
         return _days_still_needed(logged_days)
-    return str(_REASON_LINES[reason])
+    return str(REASON_LINES[reason])
 
 
 def patient_advice(
@@ -558,32 +382,3 @@ def patient_message(
         lines = "\n".join(f"- {line}" for line in advice.reason_lines)
         parts.append(gettext("Waarom dit advies:") + "\n" + lines)
     return "\n\n".join(parts)
-
-
-def staff_reason_label(reason: str) -> str:
-    """A short label for a reason code, for the clinic's caseload."""
-    reason_level(reason)  # raises ValueError for an unknown reason
-    if reason.startswith(RED_FLAG_PREFIX):
-        label = _red_flag_label(reason.removeprefix(RED_FLAG_PREFIX))
-        return gettext("alarmsignaal: %(label)s") % {"label": label[:1].lower() + label[1:]}
-    return str(_STAFF_REASON_LABELS[reason])
-
-
-def staff_held_label(reason: str) -> str:
-    """The label of a reason that holds the advice although it did not fire today."""
-    return gettext("%(label)s (aangehouden)") % {"label": staff_reason_label(reason)}
-
-
-def staff_reason_explanation(reason: str) -> str:
-    """One line with the rule and threshold behind a reason code."""
-    level = reason_level(reason)  # raises ValueError for an unknown reason
-    if reason.startswith(RED_FLAG_PREFIX):
-        return str(_STAFF_RED_FLAG_EXPLANATIONS[level])
-    return str(_STAFF_REASON_EXPLANATIONS[reason])
-
-
-def _red_flag_label(code: str) -> str:
-    # Imported here so this module needs settings only, not a loaded app registry.
-    from tracker.models import RedFlag
-
-    return str(RedFlag(code).label)

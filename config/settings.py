@@ -91,7 +91,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "tracker",
-    "advice",
 ]
 
 MIDDLEWARE = [

@@ -20,7 +20,7 @@ urlpatterns = [
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("healthz", errors.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("advies/", include("advice.urls")),
+    path("advies/", include("tracker.education_urls")),
     path("", include("tracker.urls")),
 ]
 

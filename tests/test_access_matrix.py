@@ -355,14 +355,14 @@ def home_of(persona: str) -> Outcome:
 
 
 ADVICE_PAGES = {
-    "advice:index",
-    "advice:what_is",
-    "advice:course",
-    "advice:what_helps",
-    "advice:xray",
-    "advice:seek_help",
-    "advice:prevention",
-    "advice:clinics",
+    "education:index",
+    "education:what_is",
+    "education:course",
+    "education:what_helps",
+    "education:xray",
+    "education:seek_help",
+    "education:prevention",
+    "education:clinics",
 }
 
 # Pages a visitor may open without logging in (the admin's login is the admin's own).

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from advice import content, engine
+from advice import engine, words
 from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
@@ -48,7 +48,7 @@ from tracker.models import (
     WorkStatus,
 )
 
-RED_FLAG_FIELDS = [f"red_flag_{code}" for code in content.RED_FLAG_QUESTIONS]
+RED_FLAG_FIELDS = [f"red_flag_{code}" for code in words.RED_FLAG_QUESTIONS]
 RISK_FIELDS = [f"risk_{code}" for code in RiskFactor.values]
 
 

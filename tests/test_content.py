@@ -10,7 +10,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from advice import content
+from advice import content, words
 from advice.engine import (
     DAILY_ACTIVITIES,
     EMERGENCY,
@@ -69,8 +69,8 @@ def every_patient_text(lang: str) -> list[str]:
             advice = content.patient_advice(level, ALL_REASONS, tilburg())
             texts += [advice.title, *body(advice), *advice.reason_lines]
             texts.append(content.patient_message(level, ALL_REASONS, tilburg()))
-        texts += [str(text) for text in content.RED_FLAG_QUESTIONS.values()]
-        texts += [str(text) for text in content.RISK_FACTOR_EDUCATION.values()]
+        texts += [str(text) for text in words.RED_FLAG_QUESTIONS.values()]
+        texts += [str(text) for text in words.RISK_FACTOR_EDUCATION.values()]
         texts += [str(text) for text in content.ABOUT_THE_APP]
     return texts
 
@@ -107,7 +107,7 @@ def test_every_reason_has_a_patient_line_in_dutch_and_in_english(reason):
 
 @pytest.mark.parametrize("reason", ALL_REASONS)
 def test_every_reason_has_a_staff_label_and_an_explanation_in_dutch_and_in_english(reason):
-    for func in (content.staff_reason_label, content.staff_reason_explanation):
+    for func in (words.staff_reason_label, words.staff_reason_explanation):
         dutch = in_language("nl", func, reason)
         english = in_language("en", func, reason)
         assert dutch.strip() and english.strip()
@@ -116,15 +116,15 @@ def test_every_reason_has_a_staff_label_and_an_explanation_in_dutch_and_in_engli
 
 @pytest.mark.parametrize("level", LEVELS)
 def test_every_level_has_a_staff_label_in_dutch_and_in_english(level):
-    dutch = in_language("nl", str, content.STAFF_LEVEL_LABELS[level])
-    english = in_language("en", str, content.STAFF_LEVEL_LABELS[level])
+    dutch = in_language("nl", str, words.STAFF_LEVEL_LABELS[level])
+    english = in_language("en", str, words.STAFF_LEVEL_LABELS[level])
     assert dutch and english and english != dutch
 
 
 def test_the_staff_labels_read_as_agreed():
     with translation.override("nl"):
         # Short sentences about the patient, not codes.
-        assert [str(content.STAFF_LEVEL_LABELS[level]) for level in LEVELS] == [
+        assert [str(words.STAFF_LEVEL_LABELS[level]) for level in LEVELS] == [
             "Spoed: nu naar de huisarts",
             "Vandaag naar de huisarts",
             "Contact met fysiotherapeut nodig",
@@ -135,7 +135,7 @@ def test_the_staff_labels_read_as_agreed():
             "Hersteld",
         ]
         # Rules version 2: the slow-recovery labels name the rule as it now reads.
-        assert [content.staff_reason_label(reason) for reason in REASONS] == [
+        assert [words.staff_reason_label(reason) for reason in REASONS] == [
             "pijn neemt toe",
             "kan dagelijkse activiteiten niet doen",
             "herstelt trager dan het trage verloop",
@@ -175,60 +175,63 @@ def advice_in_first_week(lang: str, logged: int) -> content.Advice:
 @pytest.mark.parametrize("code", RED_FLAGS)
 def test_a_red_flag_staff_label_names_the_complaint(code):
     with translation.override("nl"):
-        label = content.staff_reason_label(RED_FLAG_PREFIX + code)
+        label = words.staff_reason_label(RED_FLAG_PREFIX + code)
         complaint = str(RedFlag(code).label)
     assert label.startswith("alarmsignaal: ")
     assert label.removeprefix("alarmsignaal: ").lower() == complaint.lower()
     with translation.override("en"):
-        assert content.staff_reason_label(RED_FLAG_PREFIX + code).startswith("red flag: ")
+        assert words.staff_reason_label(RED_FLAG_PREFIX + code).startswith("red flag: ")
 
 
 def test_the_worsening_explanation_gives_the_thresholds():
     with translation.override("nl"):
-        explanation = content.staff_reason_explanation(WORSENING)
+        explanation = words.staff_reason_explanation(WORSENING)
     assert "startwaarde + 2" in explanation
     assert "3 dagen op rij" in explanation
 
 
 def test_an_emergency_red_flag_explanation_says_gp_now_and_a_see_gp_one_says_today():
     with translation.override("nl"):
-        assert "nu" in content.staff_reason_explanation("red_flag:bladder_bowel")
-        assert "vandaag" in content.staff_reason_explanation("red_flag:accident")
+        assert "nu" in words.staff_reason_explanation("red_flag:bladder_bowel")
+        assert "vandaag" in words.staff_reason_explanation("red_flag:accident")
 
 
 def test_the_red_flag_questions_follow_the_engine_order_and_are_real_questions():
-    assert list(content.RED_FLAG_QUESTIONS) == list(RED_FLAGS)
+    assert list(words.RED_FLAG_QUESTIONS) == list(RED_FLAGS)
     for lang in LANGUAGES:
         with translation.override(lang):
-            questions = [str(question) for question in content.RED_FLAG_QUESTIONS.values()]
+            questions = [str(question) for question in words.RED_FLAG_QUESTIONS.values()]
         assert all(question.endswith("?") for question in questions)
     with translation.override("nl"):
-        dutch = [str(question) for question in content.RED_FLAG_QUESTIONS.values()]
+        dutch = [str(question) for question in words.RED_FLAG_QUESTIONS.values()]
     with translation.override("en"):
-        english = [str(question) for question in content.RED_FLAG_QUESTIONS.values()]
+        english = [str(question) for question in words.RED_FLAG_QUESTIONS.values()]
     assert all(nl != en for nl, en in zip(dutch, english, strict=True))
     assert "moeite met plassen" in dutch[0]
 
 
 def test_every_risk_factor_has_an_education_text_in_dutch_and_in_english():
-    assert list(content.RISK_FACTOR_EDUCATION) == list(YELLOW_FLAGS)
+    assert list(words.RISK_FACTOR_EDUCATION) == list(YELLOW_FLAGS)
     for code in YELLOW_FLAGS:
-        dutch = in_language("nl", str, content.RISK_FACTOR_EDUCATION[code])
-        english = in_language("en", str, content.RISK_FACTOR_EDUCATION[code])
+        dutch = in_language("nl", str, words.RISK_FACTOR_EDUCATION[code])
+        english = in_language("en", str, words.RISK_FACTOR_EDUCATION[code])
         assert 2 <= dutch.count(".") <= 3, code
         assert english != dutch
 
 
 def test_the_fear_avoidance_education_allows_at_most_two_days_of_bed_rest():
     with translation.override("nl"):
-        assert "2 dagen" in str(content.RISK_FACTOR_EDUCATION["fear_avoidance"])
+        assert "2 dagen" in str(words.RISK_FACTOR_EDUCATION["fear_avoidance"])
 
 
 def test_about_the_app_says_it_is_no_diagnosis_and_names_the_gp_and_112():
-    for lang, words in (("nl", ("geen diagnose", "huisarts", "112")), ("en", ("diagnosis", "GP"))):
+    for lang, phrases in (
+        ("nl", ("geen diagnose", "huisarts", "112")),
+        ("en", ("diagnosis", "GP")),
+    ):
         with translation.override(lang):
             about = " ".join(str(text) for text in content.ABOUT_THE_APP)
-        for word in words:
+        for word in phrases:
             assert word in about, (lang, word)
 
 
@@ -347,8 +350,8 @@ def test_a_red_flag_reason_line_names_the_complaint():
 
 def test_keep_moving_advice_gives_the_leaflet_advice():
     body = " ".join(advice_in("nl", KEEP_MOVING).paragraphs)
-    for words in ("niet schadelijk", "2 dagen", "Wandel", "houding", "Pijnstillers"):
-        assert words in body
+    for phrase in ("niet schadelijk", "2 dagen", "Wandel", "houding", "Pijnstillers"):
+        assert phrase in body
 
 
 def test_on_track_advice_says_most_people_improve_a_lot_in_the_first_weeks():
@@ -364,8 +367,8 @@ def test_recovered_advice_says_how_to_lower_the_chance_of_a_next_episode():
     advice = advice_in("nl", RECOVERED)
     body = " ".join(advice.paragraphs)
     assert "Goed gedaan" in advice.title
-    for words in ("fit", "buikspieren en rugspieren", "bukken en draaien", "trillingen"):
-        assert words in body
+    for phrase in ("fit", "buikspieren en rugspieren", "bukken en draaien", "trillingen"):
+        assert phrase in body
 
 
 def test_too_few_entries_advice_asks_to_log_more_days():
@@ -402,9 +405,9 @@ def test_an_unknown_level_or_reason_is_refused():
     with pytest.raises(ValueError, match="reason"):
         content.patient_advice(ON_TRACK, ("sore",), None)
     with pytest.raises(ValueError, match="reason"):
-        content.staff_reason_label("red_flag:headache")
+        words.staff_reason_label("red_flag:headache")
     with pytest.raises(ValueError, match="reason"):
-        content.staff_reason_explanation("sore")
+        words.staff_reason_explanation("sore")
 
 
 def test_advice_is_a_frozen_value():
@@ -418,8 +421,8 @@ def test_building_advice_never_touches_the_database():
     for level in LEVELS:
         content.patient_message(level, ALL_REASONS, tilburg())
     for reason in ALL_REASONS:
-        content.staff_reason_label(reason)
-        content.staff_reason_explanation(reason)
+        words.staff_reason_label(reason)
+        words.staff_reason_explanation(reason)
 
 
 def test_the_advice_partial_makes_urgent_advice_an_alert():

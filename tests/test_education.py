@@ -12,47 +12,52 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from advice import content
+from advice import content, words
 from tracker.models import Clinic
 
 pytestmark = pytest.mark.django_db
 
 # url name, path, Dutch heading, English heading
 PAGES = [
-    ("advice:index", "/advies/", "Uitleg over lage rugpijn", "About low back pain"),
+    ("education:index", "/advies/", "Uitleg over lage rugpijn", "About low back pain"),
     (
-        "advice:what_is",
+        "education:what_is",
         "/advies/wat-is-lage-rugpijn/",
         "Wat is lage rugpijn?",
         "What is low back pain?",
     ),
     (
-        "advice:course",
+        "education:course",
         "/advies/beloop/",
         "Hoe verloopt lage rugpijn?",
         "How does low back pain usually go?",
     ),
     (
-        "advice:what_helps",
+        "education:what_helps",
         "/advies/wat-helpt/",
         "Wat helpt bij lage rugpijn?",
         "What helps with low back pain?",
     ),
-    ("advice:xray", "/advies/rontgenfoto/", "Is een röntgenfoto nodig?", "Do you need an X-ray?"),
     (
-        "advice:seek_help",
+        "education:xray",
+        "/advies/rontgenfoto/",
+        "Is een röntgenfoto nodig?",
+        "Do you need an X-ray?",
+    ),
+    (
+        "education:seek_help",
         "/advies/hulp-zoeken/",
         "Wanneer zoekt u hulp?",
         "When should you get help?",
     ),
     (
-        "advice:prevention",
+        "education:prevention",
         "/advies/voorkomen/",
         "Hoe voorkomt u nieuwe rugpijn?",
         "How can you prevent new back pain?",
     ),
     (
-        "advice:clinics",
+        "education:clinics",
         "/advies/praktijken/",
         "Praktijken van FysioMaatwerk",
         "FysioMaatwerk clinics",
@@ -188,14 +193,14 @@ def test_no_education_page_promises_that_80_to_90_percent_recover(url_name, lang
     assert not re.search(r"80\s*(%|procent|percent)?\s*(-|–|tot|to)\s*90", html, re.I)
 
 
-@pytest.mark.parametrize("url_name", [name for name in URL_NAMES if name != "advice:clinics"])
+@pytest.mark.parametrize("url_name", [name for name in URL_NAMES if name != "education:clinics"])
 def test_the_pages_without_clinics_do_not_query_the_database(url_name, django_assert_num_queries):
     with django_assert_num_queries(0):
         assert get_page(url_name).status_code == 200
 
 
 def test_the_index_links_every_topic_and_says_what_the_app_does_not_do():
-    html = get_page("advice:index").content.decode()
+    html = get_page("education:index").content.decode()
     for url_name in URL_NAMES[1:]:
         assert f'href="{reverse(url_name)}"' in html
     with translation.override("nl"):
@@ -207,7 +212,7 @@ def test_the_clinics_page_lists_all_eight_fysiomaatwerk_clinics_with_tel_links(
     django_assert_num_queries,
 ):
     with django_assert_num_queries(1):
-        response = get_page("advice:clinics")
+        response = get_page("education:clinics")
     html = response.content.decode()
     for name, tel in LEAFLET_CLINICS.items():
         assert escape(name) in html
@@ -219,60 +224,60 @@ def test_the_clinics_page_lists_all_eight_fysiomaatwerk_clinics_with_tel_links(
 
 def test_the_clinics_page_leaves_out_an_inactive_clinic():
     Clinic.objects.filter(slug="gilze").update(active=False)
-    html = get_page("advice:clinics").content.decode()
+    html = get_page("education:clinics").content.decode()
     assert "FysioMaatwerk Gilze" not in html
     assert html.count('href="tel:') == 7
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_the_help_page_names_every_red_flag(lang):
-    html = get_page("advice:seek_help", lang).content.decode()
+    html = get_page("education:seek_help", lang).content.decode()
     with translation.override(lang):
-        questions = [str(question) for question in content.RED_FLAG_QUESTIONS.values()]
+        questions = [str(question) for question in words.RED_FLAG_QUESTIONS.values()]
     assert len(questions) == 7
     for question in questions:
         assert escape(question) in html
 
 
 def test_the_help_page_says_when_to_call_and_names_the_gp_post_and_112():
-    html = get_page("advice:seek_help").content.decode()
-    for words in ("niet minder wordt", "erger wordt", "dagelijkse activiteiten"):
-        assert words in html
+    html = get_page("education:seek_help").content.decode()
+    for phrase in ("niet minder wordt", "erger wordt", "dagelijkse activiteiten"):
+        assert phrase in html
     assert "huisartsenpost" in html
     assert "112" in html
-    assert f'href="{reverse("advice:clinics")}"' in html
+    assert f'href="{reverse("education:clinics")}"' in html
 
 
 def test_the_course_page_explains_the_five_reasons_pain_can_last():
-    html = get_page("advice:course").content.decode()
+    html = get_page("education:course").content.decode()
     assert "De meeste mensen gaan in de eerste weken flink vooruit." in html
     assert "1 op de 10" in html
     assert html.count("<dt>") == 5
     with translation.override("nl"):
-        for text in content.RISK_FACTOR_EDUCATION.values():
+        for text in words.RISK_FACTOR_EDUCATION.values():
             assert escape(str(text)) in html
 
 
 def test_the_what_is_page_gives_the_leaflet_facts():
-    html = get_page("advice:what_is").content.decode()
+    html = get_page("education:what_is").content.decode()
     for fact in ("9 van de 10", "6 tot 9 van de 10", "tussen 20 en 55"):
         assert fact in html
 
 
 def test_the_what_helps_page_gives_the_leaflet_advice():
-    html = get_page("advice:what_helps").content.decode()
+    html = get_page("education:what_helps").content.decode()
     for advice in ("niet schadelijk", "2 dagen", "Pijnstillers", "Wandelen", "houding"):
         assert advice in html
     assert "fysiotherapie" in html.lower()
 
 
 def test_the_xray_page_says_an_xray_is_usually_not_useful():
-    html = get_page("advice:xray").content.decode()
+    html = get_page("education:xray").content.decode()
     assert "meestal niet zinvol" in html
     assert "hernia" in html
 
 
 def test_the_prevention_page_names_the_three_ways_to_lower_the_chance():
-    html = get_page("advice:prevention").content.decode()
-    for words in ("fit blijft", "buikspieren en rugspieren", "bukken en draaien"):
-        assert words in html
+    html = get_page("education:prevention").content.decode()
+    for phrase in ("fit blijft", "buikspieren en rugspieren", "bukken en draaien"):
+        assert phrase in html

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from advice import content, engine
+from advice import content, engine, words
 from tests.conftest import client_for
 from tests.factories import make_entry, make_patient
 from tracker.models import RiskFactorAnswer
@@ -54,8 +54,8 @@ def test_completing_the_first_visit_stores_onset_and_answers(newcomer):
     stored = dict(episode.risk_factors.values_list("code", "answer"))
     assert stored == {code: code == "fear_avoidance" for code in engine.YELLOW_FLAGS}
     page = response.content.decode()
-    assert str(content.RISK_FACTOR_EDUCATION["fear_avoidance"])[:40] in page
-    assert str(content.RISK_FACTOR_EDUCATION["low_mood"])[:40] not in page
+    assert str(words.RISK_FACTOR_EDUCATION["fear_avoidance"])[:40] in page
+    assert str(words.RISK_FACTOR_EDUCATION["low_mood"])[:40] not in page
 
 
 def test_a_red_flag_at_the_first_visit_gives_urgent_advice_on_every_page(newcomer):

@@ -17,7 +17,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advice import content, engine
+from advice import engine, words
 from tracker.formatting import format_day
 from tracker.models import (
     Clinic,
@@ -185,7 +185,7 @@ class RedFlagQuestions:
     """The seven red-flag questions as yes/no fields `red_flag_<code>`."""
 
     def add_red_flag_fields(self) -> list[str]:
-        for code, question in content.RED_FLAG_QUESTIONS.items():
+        for code, question in words.RED_FLAG_QUESTIONS.items():
             self.fields[f"red_flag_{code}"] = _yes_no_field(question)
         return [f"red_flag_{code}" for code in engine.RED_FLAGS]
 

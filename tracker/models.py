@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from advice import codes, words
 from tracker.phones import tel_uri, validate_phone
 
 
@@ -201,17 +202,16 @@ class Outcome(models.TextChoices):
     STOPPED = "stopped", _("gestopt met bijhouden")
 
 
-class Level(models.TextChoices):
-    """The advice levels of advice.engine, most severe first."""
+def _choices(name: str, values, labels) -> type[models.TextChoices]:
+    """Choices built from advice.codes and advice.words, where the clinical codes
+    and their words are defined once; members are the codes in capitals."""
+    return models.TextChoices(
+        name, [(code.upper(), (code, labels[code])) for code in values], module=__name__
+    )
 
-    EMERGENCY = "emergency", _("spoed: huisarts nu")
-    SEE_GP = "see_gp", _("huisarts vandaag")
-    SEE_PHYSIO = "see_physio", _("contact fysiotherapeut")
-    KEEP_MOVING = "keep_moving", _("blijf bewegen")
-    TOO_FEW_ENTRIES = "too_few_entries", _("te weinig dagen")
-    ON_TRACK = "on_track", _("op koers")
-    SELF_MANAGE = "self_manage", _("zelfmanagement")
-    RECOVERED = "recovered", _("hersteld")
+
+# The advice levels of advice.codes, most severe first.
+Level = _choices("Level", codes.LEVELS, words.LEVEL_LABELS)
 
 
 class Episode(models.Model):
@@ -297,10 +297,8 @@ class Episode(models.Model):
         )
 
 
-class Function(models.TextChoices):
-    YES = "yes", _("ja")
-    PARTLY = "partly", _("gedeeltelijk")
-    NO = "no", _("nee")
+# "Could you do your usual daily activities today?"
+Function = _choices("Function", codes.FUNCTION_CHOICES, words.FUNCTION_LABELS)
 
 
 class WorkStatus(models.TextChoices):
@@ -364,19 +362,8 @@ class DailyEntry(models.Model):
         return f"{self.episode}: {self.day:%d-%m-%Y} pijn {self.pain}"
 
 
-class RedFlag(models.TextChoices):
-    """The red-flag codes of the clinical rules, with the patient's plain question."""
-
-    BLADDER_BOWEL = "bladder_bowel", _("Problemen met plassen of ontlasting")
-    SEXUAL_FUNCTION = "sexual_function", _("Problemen met seksuele functies")
-    SADDLE_NUMBNESS = "saddle_numbness", _("Doof gevoel rond de geslachtsdelen of anus")
-    LEG_WEAKNESS = "leg_weakness", _("Minder gevoel en kracht in de benen")
-    FEVER_UNWELL = "fever_unwell", _("Ziek voelen door de rugpijn, bijvoorbeeld koorts")
-    CANCER_HISTORY = (
-        "cancer_history",
-        _("Ouder dan 50, eerder kanker, pijn zonder duidelijke oorzaak"),
-    )
-    ACCIDENT = "accident", _("Pijn begonnen na een ongeluk of val")
+# The red flags of the clinical rules (leaflet 002).
+RedFlag = _choices("RedFlag", codes.RED_FLAGS, words.RED_FLAG_LABELS)
 
 
 class Resolution(models.TextChoices):
@@ -459,29 +446,8 @@ class AssessmentRecord(models.Model):
         return f"{self.episode}: {self.level} ({self.assessed_on})"
 
 
-class RiskFactor(models.TextChoices):
-    """The five risk-factor statements (yellow flags) of the clinical rules."""
-
-    SERIOUS_CAUSE_BELIEF = (
-        "serious_cause_belief",
-        _("Ik denk dat er iets ernstigs met mijn rug aan de hand is."),
-    )
-    MOVEMENT_HARMFUL_BELIEF = (
-        "movement_harmful_belief",
-        _("Ik denk dat bewegen of in beweging komen slecht is voor mijn rug."),
-    )
-    FEAR_AVOIDANCE = (
-        "fear_avoidance",
-        _("Ik vermijd activiteiten en rust veel, omdat ik bang ben voor de pijn."),
-    )
-    LOW_MOOD = "low_mood", _("Ik voel me somber of neerslachtig.")
-    HEAVY_WORK = (
-        "heavy_work",
-        _(
-            "In mijn werk moet ik veel tillen, bukken of draaien, "
-            "of heb ik te maken met trillingen."
-        ),
-    )
+# The five risk-factor statements (yellow flags) of the clinical rules.
+RiskFactor = _choices("RiskFactor", codes.YELLOW_FLAGS, words.RISK_FACTOR_STATEMENTS)
 
 
 class RiskFactorAnswer(models.Model):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from advice import content, engine
+from advice import engine, words
 from tracker import charts, exports, passwords, queries, services, summary
 from tracker.access import STAFF_ROLES, clinic_for_staff, patient_for_staff, role_of
 from tracker.audit import log_access
@@ -36,13 +36,13 @@ def _rows(episodes, *, today) -> list[dict]:
             "episode": episode,
             "patient": episode.patient,
             "week": episode.week_number(today),
-            "level_label": content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
+            "level_label": words.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
             "reasons": [
-                content.staff_reason_label(reason)
+                words.staff_reason_label(reason)
                 for reason in episode.reasons
                 if reason != engine.FEW_ENTRIES or episode.level == engine.TOO_FEW_ENTRIES
             ]
-            + [content.staff_held_label(reason) for reason in episode.held],
+            + [words.staff_held_label(reason) for reason in episode.held],
             "change": queries.change_percent(episode.baseline, episode.mean_7d),
             "spark": lines.get(episode.pk, queries.Sparkline()),
             # Still to be acknowledged: an alert, or a red flag (also one resolved).
@@ -115,11 +115,11 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": _rows(page.object_list, today=today),
             "filters": filters,
-            "levels": [(level, content.STAFF_LEVEL_LABELS[level]) for level in engine.LEVELS],
+            "levels": [(level, words.STAFF_LEVEL_LABELS[level]) for level in engine.LEVELS],
             "level_counts": [
                 (
                     level,
-                    content.STAFF_LEVEL_LABELS[level],
+                    words.STAFF_LEVEL_LABELS[level],
                     count,
                     urlencode(
                         filters.as_query(level="" if filters.level == level else level, new=False)
@@ -216,10 +216,10 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 str(episode.patient),
                 physio.display_name() if physio else "",
                 episode.week_number(today),
-                str(content.STAFF_LEVEL_LABELS.get(episode.level, episode.level)),
+                str(words.STAFF_LEVEL_LABELS.get(episode.level, episode.level)),
                 ", ".join(
-                    [content.staff_reason_label(reason) for reason in episode.reasons]
-                    + [content.staff_held_label(reason) for reason in episode.held]
+                    [words.staff_reason_label(reason) for reason in episode.reasons]
+                    + [words.staff_held_label(reason) for reason in episode.held]
                 ),
                 episode.baseline,
                 episode.mean_7d,
@@ -282,14 +282,13 @@ def _record_page(
             risk_factors=list(episode.risk_factors.all()),
             assessments=assessments,
             contacts=list(episode.contacts.select_related("user")),
-            level_label=content.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
+            level_label=words.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
             reasons=[
-                (content.staff_reason_label(r), content.staff_reason_explanation(r))
+                (words.staff_reason_label(r), words.staff_reason_explanation(r))
                 for r in episode.reasons
             ]
             + [
-                (content.staff_held_label(r), content.staff_reason_explanation(r))
-                for r in episode.held
+                (words.staff_held_label(r), words.staff_reason_explanation(r)) for r in episode.held
             ],
             change=queries.change_percent(episode.baseline, episode.mean_7d),
             week=episode.week_number(today),
@@ -329,8 +328,8 @@ def summary_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _with_labels(record):
-    record.reason_labels = [content.staff_reason_label(reason) for reason in record.reasons] + [
-        content.staff_held_label(reason) for reason in record.held
+    record.reason_labels = [words.staff_reason_label(reason) for reason in record.reasons] + [
+        words.staff_held_label(reason) for reason in record.held
     ]
     return record
 
@@ -444,7 +443,7 @@ def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
             "clinic": clinic,
             "rows": rows,
             "levels": [
-                (level, content.STAFF_LEVEL_LABELS[level], count)
+                (level, words.STAFF_LEVEL_LABELS[level], count)
                 for level, count in queries.level_counts(clinic=clinic).items()
             ],
             "rules_versions": queries.rules_versions(clinic=clinic),

@@ -26,7 +26,7 @@ from django.http import HttpResponse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from advice import content, engine
+from advice import content, engine, words
 from tracker import charts, queries, services
 from tracker.models import Episode
 
@@ -149,8 +149,8 @@ def summary_of(*, episode: Episode, today: dt.date) -> Summary:
         baseline=diary.baseline,
         mean_7d=diary.mean_7d,
         advice=str(content.LEVEL_TITLES[level]),
-        reasons=tuple(content.staff_reason_label(reason) for reason in episode.reasons or ())
-        + tuple(content.staff_held_label(reason) for reason in episode.held or ()),
+        reasons=tuple(words.staff_reason_label(reason) for reason in episode.reasons or ())
+        + tuple(words.staff_held_label(reason) for reason in episode.held or ()),
         rules_version=episode.rules_version,
         assessed_on=episode.assessed_on,
         red_flags=red_flags,

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from advice import content, engine
+from advice import content, engine, words
 from tracker import account_views, charts, exports, language, passwords, services, summary
 from tracker.access import patient_for_self, red_flag_for_self, role_of
 from tracker.formatting import format_day
@@ -333,7 +333,7 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
     answers = list(episode.risk_factors.all())
     latest = answers[-1].occasion if answers else None
     education = [
-        (answer.get_code_display(), content.RISK_FACTOR_EDUCATION[answer.code])
+        (answer.get_code_display(), words.RISK_FACTOR_EDUCATION[answer.code])
         for answer in answers
         if answer.occasion == latest and answer.answer
     ]

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from advice import views
+from tracker import education_views as views
 
-app_name = "advice"
+app_name = "education"
 
 urlpatterns = [
     path("", views.index, name="index"),
