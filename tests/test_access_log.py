@@ -57,9 +57,9 @@ def test_an_export_logs_every_patient_in_it(world):
 
 
 def test_staff_changes_are_logged_as_updates_and_creates(world):
-    from tracker import services
+    from tracker import checkins
 
-    services.red_flags_report(episode=world.patient_a.episodes.get(), codes=["accident"])
+    checkins.red_flags_report(episode=world.patient_a.episodes.get(), codes=["accident"])
     client = client_for(world.physio_a)
     client.post(
         reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk]),

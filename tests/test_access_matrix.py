@@ -49,7 +49,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import World, client_for, make_world
 from tests.factories import make_entry, make_patient
-from tracker import services
+from tracker import assessment
 from tracker.invitations import invitation_tokens
 from tracker.models import (
     AccessLog,
@@ -121,7 +121,7 @@ def make_things() -> Things:
     invited.save()
     # As the nightly job and every write leave them: assessed today.
     for episode in Episode.objects.filter(closed_at__isnull=True):
-        services.episode_reassess(episode=episode)
+        assessment.reassess(episodes=[episode])
     attempt_fields = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x"}
     things = Things(
         world=world,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from advice import engine
 from tests.factories import make_clinic, make_entry, make_patient
-from tracker import services
+from tracker import assessment, checkins, lifecycle
 from tracker.models import AssessmentRecord
 
 TODAY = dt.date(2026, 11, 21)
@@ -23,8 +23,11 @@ def episode(db):
 
 def log(episode, days_ago: int, pain: int, **extra):
     values = {"function": "yes"} | extra
-    return services.entry_save(
-        episode=episode, day=TODAY - dt.timedelta(days=days_ago), pain=pain, today=TODAY, **values
+    return checkins.entry_save(
+        episode=episode,
+        day=TODAY - dt.timedelta(days=days_ago),
+        answers={"pain": pain, **values},
+        today=TODAY,
     )
 
 
@@ -58,7 +61,7 @@ def test_a_history_row_is_written_only_when_the_level_changes(episode):
 
 
 def test_the_history_keeps_what_the_patient_read_in_their_language(episode):
-    services.red_flags_report(episode=episode, codes=["leg_weakness"], today=TODAY)
+    checkins.red_flags_report(episode=episode, codes=["leg_weakness"], today=TODAY)
     record = AssessmentRecord.objects.latest("assessed_at")
     assert record.level == engine.EMERGENCY
     assert record.rules_version == engine.RULES_VERSION
@@ -84,9 +87,9 @@ def test_worsening_after_a_good_start_asks_to_contact_the_physio(episode):
 
 
 def test_resolving_a_red_flag_lowers_the_level_again(episode):
-    services.red_flags_report(episode=episode, codes=["accident"], today=TODAY)
+    checkins.red_flags_report(episode=episode, codes=["accident"], today=TODAY)
     report = episode.red_flags.get()
-    services.red_flag_resolve(report=report, resolution="seen_doctor", today=TODAY)
+    checkins.red_flag_resolve(report=report, resolution="seen_doctor", today=TODAY)
     episode.refresh_from_db()
     assert episode.level == engine.TOO_FEW_ENTRIES
     assert [r.level for r in AssessmentRecord.objects.order_by("assessed_at", "pk")][-2:] == [
@@ -107,15 +110,15 @@ def test_the_risk_factors_come_back_once_when_not_improving_first_fires(episode)
     episode.save()
     history(episode, [5] * 22)
     assert engine.NOT_IMPROVING in episode.reasons
-    assert services.risk_factors_due(episode=episode)
-    services.risk_factors_save(
+    assert checkins.risk_factors_due(episode=episode)
+    checkins.risk_factors_save(
         episode=episode, answers=dict.fromkeys(engine.YELLOW_FLAGS, False), occasion="not_improving"
     )
-    assert not services.risk_factors_due(episode=episode)
+    assert not checkins.risk_factors_due(episode=episode)
 
 
 def test_a_closed_episode_refuses_new_entries(episode):
-    services.episode_close(episode=episode, outcome="recovered")
+    lifecycle.episode_close(episode=episode, outcome="recovered")
     with pytest.raises(Exception, match="afgesloten"):
         log(episode, 0, pain=3)
     assert episode.closed_at <= timezone.now()
@@ -128,7 +131,9 @@ def checkin(episode, days_ago: int, pain: int, **extra):
     """A check-in made on the day itself."""
     day = TODAY - dt.timedelta(days=days_ago)
     values = {"function": "yes"} | extra
-    return services.entry_save(episode=episode, day=day, pain=pain, today=day, **values)
+    return checkins.entry_save(
+        episode=episode, day=day, answers={"pain": pain, **values}, today=day
+    )
 
 
 def test_held_advice_is_kept_on_the_episode_with_its_triage_rank(episode):
@@ -142,7 +147,7 @@ def test_held_advice_is_kept_on_the_episode_with_its_triage_rank(episode):
     assert episode.level == engine.SEE_PHYSIO
     assert episode.triage_rank == 2  # daily_activities, second after worsening
     # What the patient reads (in English) says why the advice is still there.
-    message = services.assessment_record(episode=episode, patient=episode.patient).message
+    message = assessment.history_row(episode=episode).message
     assert "For several days in a row you could not do your daily activities." in message
     assert "This advice stays for a few days" in message
 
@@ -168,7 +173,7 @@ def test_an_assessment_under_another_rules_version_writes_a_history_row(episode)
     assert AssessmentRecord.objects.count() == 2  # too few entries, then on track
     type(episode).objects.filter(pk=episode.pk).update(rules_version="2026.1")
     episode.refresh_from_db()
-    services.episode_reassess(episode=episode, today=TODAY)
+    assessment.reassess(episodes=[episode], today=TODAY)
     latest = episode.assessments.first()
     assert AssessmentRecord.objects.count() == 3
     assert (latest.level, latest.rules_version) == (engine.ON_TRACK, engine.RULES_VERSION)

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from advice import engine
 from tests.factories import make_clinic, make_entry, make_patient
-from tracker import charts, queries, services
+from tracker import assessment, charts, queries
 from tracker.models import AssessmentRecord, DailyEntry, Episode
 
 ONSET = dt.date(2026, 3, 2)  # a Monday
@@ -369,7 +369,7 @@ def test_trend_in_words_names_the_baseline_and_the_current_mean(episode):
 
 def test_the_stored_baseline_of_today_and_the_engines_agree(episode):
     today = add_diary(episode, 30, skip={2, 3, 4})
-    services.episode_reassess(episode=episode, today=today)  # stores the baseline
+    assessment.reassess(episodes=[episode], today=today)  # stores the baseline
     episode.refresh_from_db()
     stored = charts.course(episode=episode, today=today)
     Episode.objects.filter(pk=episode.pk).update(assessed_on=today - dt.timedelta(days=1))

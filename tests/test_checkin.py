@@ -252,9 +252,9 @@ def test_the_wrong_field_is_marked_and_explained_beside_it_and_the_others_kept(p
 
 
 def test_a_closed_episode_sends_the_patient_home(patient):
-    from tracker import services
+    from tracker import lifecycle
 
-    services.episode_close(episode=patient.episodes.get(), outcome="recovered")
+    lifecycle.episode_close(episode=patient.episodes.get(), outcome="recovered")
     response = client_for(patient.user).post(URL, checkin())
     assert response["Location"] == reverse("tracker:patient_home")
     assert not DailyEntry.objects.exists()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from advice import engine
 from tests.conftest import client_for
 from tests.factories import make_clinic, make_patient
-from tracker import services
+from tracker import checkins
 from tracker.models import AssessmentRecord, DailyEntry, Episode, RedFlagReport
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -140,8 +140,10 @@ def test_concurrent_writes_through_the_service_all_land(patient):
     class Write:
         def __call__(self, i, _):
             day = today - dt.timedelta(days=i % 6)
-            services.entry_save(
-                episode=Episode.objects.get(pk=episode.pk), day=day, pain=i % 11, function="yes"
+            checkins.entry_save(
+                episode=Episode.objects.get(pk=episode.pk),
+                day=day,
+                answers={"pain": i % 11, "function": "yes"},
             )
             return day
 
@@ -158,7 +160,7 @@ django.setup()
 import datetime as dt
 from django.db import OperationalError
 from django.utils import timezone
-from tracker import services
+from tracker import checkins
 from tracker.models import Episode
 episode = Episode.objects.get(pk=int(sys.argv[1]))
 worker, writes = int(sys.argv[2]), int(sys.argv[3])
@@ -166,7 +168,9 @@ locked = 0
 for n in range(writes):
     day = timezone.localdate() - dt.timedelta(days=(worker + n) % 7)
     try:
-        services.entry_save(episode=episode, day=day, pain=(worker + n) % 11, function="yes")
+        checkins.entry_save(
+            episode=episode, day=day, answers={"pain": (worker + n) % 11, "function": "yes"}
+        )
     except OperationalError as error:
         locked += "locked" in str(error)
 print(locked)

@@ -37,7 +37,7 @@ from tests.test_access_matrix import (
     invitation_form,
     url_of,
 )
-from tracker import services
+from tracker import checkins, lifecycle
 from tracker.models import (
     AccessLog,
     CaseloadVisit,
@@ -189,7 +189,7 @@ def open_the_reset_link(client: Client, t: Things) -> str:
 
 
 def no_open_episode(client: Client, t: Things) -> str:
-    services.episode_close(episode=t.episode_a, outcome="recovered")
+    lifecycle.episode_close(episode=t.episode_a, outcome="recovered")
     return reverse("tracker:episode_new")
 
 
@@ -202,7 +202,7 @@ def intake_not_done(client: Client, t: Things) -> str:
 def red_flags_resolved(client: Client, t: Things) -> str:
     """A patient closes the diary only once no red flag is open."""
     for report in t.episode_a.red_flags.filter(resolved_at__isnull=True):
-        services.red_flag_resolve(report=report, resolution="gone")
+        checkins.red_flag_resolve(report=report, resolution="gone")
     return reverse("tracker:episode_close")
 
 
@@ -486,7 +486,7 @@ def test_an_invitation_to_another_clinic_is_refused(things):
 def alerted(patient: Patient) -> Episode:
     """The patient's open episode with an unacknowledged alert (a red flag)."""
     episode = patient.episodes.get(closed_at__isnull=True)
-    services.red_flags_report(episode=episode, codes=[RedFlag.ACCIDENT])
+    checkins.red_flags_report(episode=episode, codes=[RedFlag.ACCIDENT])
     episode.refresh_from_db()
     assert episode.alert_unacknowledged
     return episode

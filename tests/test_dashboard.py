@@ -15,14 +15,14 @@ from django.utils import timezone
 from advice import engine
 from tests.conftest import client_for
 from tests.factories import make_entry, make_patient
-from tracker import services
+from tracker import assessment, checkins
 from tracker.models import ContactRecord, DailyEntry, Episode, User
 
 
 def assessed(patient, level: str, reasons=(), *, red_flag_at=None) -> Episode:
     """Give the patient's open episode a stored assessment, as the engine would."""
     episode = patient.episodes.get(closed_at__isnull=True)
-    assessment = engine.Assessment(
+    result = engine.Assessment(
         level=level,
         reasons=tuple(reasons),
         baseline=6.0,
@@ -30,8 +30,8 @@ def assessed(patient, level: str, reasons=(), *, red_flag_at=None) -> Episode:
         days_since_onset=(timezone.localdate() - episode.onset).days,
         rules_version=engine.RULES_VERSION,
     )
-    fields = services.snapshot_fields(
-        episode=episode, assessment=assessment, today=timezone.localdate(), red_flag_at=red_flag_at
+    fields = assessment.fields_for(
+        episode=episode, assessment=result, today=timezone.localdate(), red_flag_at=red_flag_at
     )
     Episode.objects.filter(pk=episode.pk).update(**fields)
     episode.refresh_from_db()
@@ -107,7 +107,7 @@ def test_a_row_held_at_see_physio_is_ranked_by_its_held_reason_and_says_so(world
     held.user.last_name = "held"
     held.user.save()
     episode = held.episodes.get()
-    assessment = engine.Assessment(
+    result = engine.Assessment(
         level=engine.SEE_PHYSIO,
         reasons=(),
         baseline=5.0,
@@ -116,8 +116,8 @@ def test_a_row_held_at_see_physio_is_ranked_by_its_held_reason_and_says_so(world
         rules_version=engine.RULES_VERSION,
         held=(engine.DAILY_ACTIVITIES,),
     )
-    fields = services.snapshot_fields(
-        episode=episode, assessment=assessment, today=timezone.localdate(), red_flag_at=None
+    fields = assessment.fields_for(
+        episode=episode, assessment=result, today=timezone.localdate(), red_flag_at=None
     )
     Episode.objects.filter(pk=episode.pk).update(**fields)
     response = dashboard(world.physio_a, world.clinic_a)
@@ -149,7 +149,7 @@ def test_an_unknown_level_filter_is_ignored(world, triaged):
 
 def test_my_patients_shows_only_those_i_treat(world, triaged):
     other = make_patient(world.clinic_a, username="someone-else", onset=timezone.localdate())
-    services.episode_reassess(episode=other.episodes.get())
+    assessment.reassess(episodes=[other.episodes.get()])
     all_names = names(dashboard(world.physio_a, world.clinic_a))
     mine = names(dashboard(world.physio_a, world.clinic_a, scope="mine"))
     assert str(other) in all_names
@@ -212,7 +212,7 @@ def test_levels_made_before_today_are_refreshed_for_the_rows_shown(world):
     episode.save()
     for n in range(7):
         make_entry(episode, timezone.localdate() - dt.timedelta(days=n), pain=6)
-    services.episode_reassess(episode=episode)
+    assessment.reassess(episodes=[episode])
     episode.refresh_from_db()
     assert engine.NOT_RECOVERED_6W not in episode.reasons
     with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
@@ -226,7 +226,7 @@ def test_levels_made_before_today_are_refreshed_for_the_rows_shown(world):
 
 def test_the_reassess_command_refreshes_every_stale_episode(world):
     episode = world.patient_a.episodes.get()
-    services.episode_reassess(episode=episode)
+    assessment.reassess(episodes=[episode])
     with time_machine.travel(timezone.now() + dt.timedelta(days=1)):
         out = io.StringIO()
         call_command("reassess", stdout=out)
@@ -239,7 +239,7 @@ def test_the_reassess_command_refreshes_every_stale_episode(world):
 
 
 def test_acknowledging_an_alert_records_who_and_when(world):
-    services.red_flags_report(episode=world.patient_a.episodes.get(), codes=["accident"])
+    checkins.red_flags_report(episode=world.patient_a.episodes.get(), codes=["accident"])
     row = lambda: next(  # noqa: E731
         r
         for r in dashboard(world.physio_a, world.clinic_a).context["rows"]
@@ -259,20 +259,20 @@ def test_acknowledging_an_alert_records_who_and_when(world):
 
 def test_a_new_alert_after_acknowledging_is_new_again(world):
     episode = world.patient_a.episodes.get()
-    services.red_flags_report(episode=episode, codes=["accident"])
+    checkins.red_flags_report(episode=episode, codes=["accident"])
     client_for(world.physio_a).post(
         reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk]),
         shown(world.patient_a) | {"action": "no_answer"},
     )
-    services.red_flags_report(episode=Episode.objects.get(pk=episode.pk), codes=["leg_weakness"])
+    checkins.red_flags_report(episode=Episode.objects.get(pk=episode.pk), codes=["leg_weakness"])
     assert Episode.objects.get(pk=episode.pk).alert_unacknowledged
 
 
 def test_an_alert_raised_after_the_page_was_shown_is_not_acknowledged_unseen(world):
     episode = world.patient_a.episodes.get()
-    services.red_flags_report(episode=episode, codes=["accident"])
+    checkins.red_flags_report(episode=episode, codes=["accident"])
     seen = shown(world.patient_a)  # the physio opens the page: "see_gp"
-    services.red_flags_report(episode=Episode.objects.get(pk=episode.pk), codes=["leg_weakness"])
+    checkins.red_flags_report(episode=Episode.objects.get(pk=episode.pk), codes=["leg_weakness"])
     url = reverse("tracker:alert_acknowledge", args=[world.clinic_a.slug, world.patient_a.pk])
     response = client_for(world.physio_a).post(url, seen | {"action": "called"}, follow=True)
     assert "Er is intussen een nieuwe melding" in response.content.decode()
@@ -322,8 +322,8 @@ def test_a_bad_outcome_closes_nothing(world):
 def test_the_patient_detail_shows_the_record(world):
     episode = world.patient_a.episodes.get()
     make_entry(episode, timezone.localdate(), pain=7, note="zware dag")
-    services.red_flags_report(episode=episode, codes=["fever_unwell"])
-    services.risk_factors_save(episode=episode, answers={"low_mood": True}, occasion="intake")
+    checkins.red_flags_report(episode=episode, codes=["fever_unwell"])
+    checkins.risk_factors_save(episode=episode, answers={"low_mood": True}, occasion="intake")
     url = reverse("tracker:patient_detail", args=[world.clinic_a.slug, world.patient_a.pk])
     page = client_for(world.physio_a).get(url).content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" class="progress-chart"' in page
@@ -339,7 +339,7 @@ def test_the_patient_detail_shows_the_record(world):
 def test_the_csv_export_has_the_table_and_no_notes(world):
     make_entry(world.patient_a.episodes.get(), timezone.localdate(), pain=7, note="geheim")
     for patient in (world.patient_a, world.patient_b):
-        services.episode_reassess(episode=patient.episodes.get())
+        assessment.reassess(episodes=[patient.episodes.get()])
     response = client_for(world.physio_a).get(
         reverse("tracker:caseload_csv", args=[world.clinic_a.slug])
     )
@@ -509,7 +509,7 @@ def test_the_patient_detail_uses_a_fixed_number_of_queries(world, size, django_a
     episode = world.patient_a.episodes.get()
     for n in range(size % 50):
         make_entry(episode, timezone.localdate() - dt.timedelta(days=n), pain=4)
-    services.episode_reassess(episode=episode)
+    assessment.reassess(episodes=[episode])
     url = reverse("tracker:patient_detail", args=[world.clinic_a.slug, world.patient_a.pk])
     # session, user, two-factor device, role, clinic, patient, access log,
     # episodes, entries, red flags, risk factors, assessments, contacts

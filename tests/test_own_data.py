@@ -141,9 +141,9 @@ def test_an_onset_years_ago_is_questioned(world):
 
 
 def test_the_diary_cannot_be_closed_while_a_red_flag_is_open(world):
-    from tracker import services
+    from tracker import checkins
 
-    services.red_flags_report(episode=world.patient_a.episodes.get(), codes=["leg_weakness"])
+    checkins.red_flags_report(episode=world.patient_a.episodes.get(), codes=["leg_weakness"])
     response = client_for(world.patient_a.user).post(
         reverse("tracker:episode_close"), {"outcome": "recovered"}, follow=True
     )

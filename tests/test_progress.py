@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from tests.conftest import client_for
 from tests.factories import make_entry
-from tracker import services
+from tracker import assessment
 
 URL = reverse("tracker:progress")
 DOT = re.compile(r"<circle [^>]*><title>")  # a day's dot, with its title
@@ -39,7 +39,7 @@ def test_the_key_names_only_what_the_chart_draws(world):
     one_day = client.get(URL).content.decode()
     for n in range(1, 7):
         make_entry(episode, today - dt.timedelta(days=n), pain=6)
-    services.episode_reassess(episode=episode, today=today)  # as every check-in does
+    assessment.reassess(episodes=[episode], today=today)  # as every check-in does
     week = client.get(URL).content.decode()
 
     assert "Pijn per dag" in one_day
@@ -56,7 +56,7 @@ def test_the_changes_of_advice_are_listed_under_the_chart(world):
     today = timezone.localdate()
     for n in range(10, 0, -1):
         make_entry(episode, today - dt.timedelta(days=n), pain=5)
-        services.episode_reassess(episode=episode, today=today - dt.timedelta(days=n))
+        assessment.reassess(episodes=[episode], today=today - dt.timedelta(days=n))
     page = client_for(world.patient_a.user).get(URL).content.decode()
 
     changes = re.search(r'<ol class="chart-changes[^"]*">(.*?)</ol>', page, re.S).group(1)
@@ -93,14 +93,14 @@ def test_the_progress_page_uses_a_fixed_number_of_queries(world, django_assert_n
     client = client_for(world.patient_a.user)
     today = timezone.localdate()
     make_entry(episode, today, pain=3)
-    services.episode_reassess(episode=episode, today=today)
+    assessment.reassess(episodes=[episode], today=today)
     client.get(URL)
     # session, user, patient, episode (open), entries, advice history, red flags, menu flags
     with django_assert_num_queries(7) as few:
         client.get(URL)
     for n in range(1, 30):
         make_entry(episode, today - dt.timedelta(days=n), pain=4)
-    services.episode_reassess(episode=episode, today=today)
+    assessment.reassess(episodes=[episode], today=today)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(URL)
 

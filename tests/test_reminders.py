@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from tests.factories import make_entry, make_patient
-from tracker import services
+from tracker import lifecycle
 
 
 def run() -> str:
@@ -55,7 +55,7 @@ def test_closed_episodes_and_unfinished_first_visits_get_no_reminder(world):
     user = world.patient_a.user
     user.email = "a@example.org"
     user.save()
-    services.episode_close(episode=world.patient_a.episodes.get(), outcome="recovered")
+    lifecycle.episode_close(episode=world.patient_a.episodes.get(), outcome="recovered")
     newcomer = make_patient(world.clinic_a, onset=dt.date.today(), intake_done=False)
     newcomer.user.email = "new@example.org"
     newcomer.user.save()

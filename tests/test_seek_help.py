@@ -20,7 +20,7 @@ from django.utils import timezone
 from advice import engine
 from tests.conftest import client_for
 from tests.factories import make_entry, make_patient, make_physio
-from tracker import notifications, services, triage
+from tracker import assessment, checkins, lifecycle, notifications, triage
 from tracker.models import CaseloadVisit, Clinic, ContactRecord, Episode, Patient, RedFlagReport
 from tracker.phones import e164, tel_uri
 
@@ -36,7 +36,7 @@ def report(patient: Patient, *codes: str, capture) -> Episode:
     """The patient reports red flags; the emails that follow the commit are sent."""
     episode = patient.episodes.get(closed_at__isnull=True)
     with capture(execute=True):
-        services.red_flags_report(episode=episode, codes=codes)
+        checkins.red_flags_report(episode=episode, codes=codes)
     episode.refresh_from_db()
     return episode
 
@@ -172,7 +172,7 @@ def test_see_physio_offers_the_clinic_to_tap(world):
     for n in range(7):  # B = 3, then pain 6: worse than the baseline by 3
         make_entry(episode, today - dt.timedelta(days=13 - n), pain=3)
         make_entry(episode, today - dt.timedelta(days=6 - n), pain=6)
-    services.episode_reassess(episode=episode)
+    assessment.reassess(episodes=[episode])
     page = client_for(world.patient_a.user).get(HOME).content.decode()
     assert "Bel uw fysiotherapeut bij Praktijk A." in page
     assert 'class="btn btn-lg btn-primary w-100" href="tel:+31131111111"' in page
@@ -237,7 +237,7 @@ def test_a_red_flag_emails_the_patients_own_physiotherapist_once_without_health_
     # Reported again, another flag at once, the cron's retry: no second email
     # for the same report; a new report is a new email.
     with django_capture_on_commit_callbacks(execute=True):
-        services.red_flags_report(episode=world.patient_a.episodes.get(), codes=["bladder_bowel"])
+        checkins.red_flags_report(episode=world.patient_a.episodes.get(), codes=["bladder_bowel"])
     call_command("send_red_flag_alerts", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(mail.outbox) == 1
     report(world.patient_a, "accident", capture=django_capture_on_commit_callbacks)
@@ -312,7 +312,7 @@ def test_staff_can_turn_the_digest_off(world, emails):
 
 def test_the_digest_leaves_out_alerts_already_acknowledged(world, emails):
     episode = see_physio(world.patient_a)
-    services.alert_acknowledge(
+    lifecycle.alert_acknowledge(
         episode=episode, user=world.physio_a, raised_at=episode.alert_raised_at, action="called"
     )
     call_command("send_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -452,7 +452,7 @@ def test_the_caseload_sorts_by_a_column(world, sort, first):
         episode = patient.episodes.get()
         for n in range(7):
             make_entry(episode, today - dt.timedelta(days=days_ago + n), pain=pain)
-        services.episode_reassess(episode=episode)
+        assessment.reassess(episodes=[episode])
     quiet, busy = "high", "low"
     names = [
         row["patient"].user.username

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from advice import engine
 from tests.conftest import client_for
 from tests.factories import make_entry
-from tracker import services, summary
+from tracker import assessment, checkins, summary
 from tracker.models import AccessLog
 
 PATIENT_URL = reverse("tracker:summary_pdf")
@@ -49,13 +49,13 @@ def diary(world):
         make_entry(episode, first + dt.timedelta(days=n), pain=pain, function="partly")
     for n, pain in enumerate((4, 3, 4, 3, 3, 4)):
         make_entry(episode, today - dt.timedelta(days=5 - n), pain=pain)
-    services.risk_factors_save(
+    checkins.risk_factors_save(
         episode=episode,
         answers={"low_mood": True, "heavy_work": True, "fear_avoidance": False},
         occasion="intake",
     )
-    services.red_flags_report(episode=episode, codes=["fever_unwell"])
-    services.episode_reassess(episode=episode, today=today)
+    checkins.red_flags_report(episode=episode, codes=["fever_unwell"])
+    assessment.reassess(episodes=[episode], today=today)
     return episode
 
 
@@ -158,12 +158,11 @@ def test_it_is_drawn_once_per_data_version(world, diary):
     with mock.patch.object(summary, "draw", wraps=summary.draw) as draw:
         first = client.get(PATIENT_URL).content
         again = client.get(PATIENT_URL).content
-        services.entry_save(
+        checkins.entry_save(
             episode=diary,
             today=timezone.localdate(),
             day=timezone.localdate(),
-            pain=1,
-            function="yes",
+            answers={"pain": 1, "function": "yes"},
         )
         changed = client.get(PATIENT_URL).content
 
@@ -184,11 +183,11 @@ def test_in_english_for_a_patient_who_reads_english(world, diary):
 
 def test_everything_fits_on_one_page_with_every_list_full(world, diary):
     codes = ["bladder_bowel", "sexual_function", "saddle_numbness", "leg_weakness", "accident"]
-    services.red_flags_report(episode=diary, codes=codes)
-    services.risk_factors_save(
+    checkins.red_flags_report(episode=diary, codes=codes)
+    checkins.risk_factors_save(
         episode=diary, answers=dict.fromkeys(engine.YELLOW_FLAGS, True), occasion="not_improving"
     )
-    services.episode_reassess(episode=diary, today=timezone.localdate())
+    assessment.reassess(episodes=[diary], today=timezone.localdate())
     reader = PdfReader(io.BytesIO(summary.summary_pdf(episode=diary, today=timezone.localdate())))
     lowest: list[tuple[float, str]] = []
 

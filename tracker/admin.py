@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from tracker import services
+from tracker import lifecycle
 from tracker.audit import log_access
 from tracker.forms import AdminLoginForm
 from tracker.models import (
@@ -160,7 +160,7 @@ class PatientAdmin(AccessLoggedAdmin):
         """Deleting a patient removes their account too, as the patient's own
         'delete my account' does: no login or name is left behind."""
         self._log(request, obj, "delete", AccessLog.Action.DELETE)
-        services.patient_delete(patient=obj)
+        lifecycle.patient_delete(patient=obj)
 
     def delete_queryset(self, request, queryset):
         for patient in queryset.select_related("user"):
@@ -234,7 +234,7 @@ class EpisodeAdmin(AccessLoggedAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # red-flag reports
-        services.episode_corrected(episode=form.instance)
+        lifecycle.episode_corrected(episode=form.instance)
 
 
 @admin.register(DailyEntry)
@@ -250,17 +250,17 @@ class DailyEntryAdmin(AccessLoggedAdmin):
         if change:
             obj.version += 1  # a check-in form opened before this change will ask
         super().save_model(request, obj, form, change)
-        services.episode_corrected(episode=obj.episode)
+        lifecycle.episode_corrected(episode=obj.episode)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        services.episode_corrected(episode=obj.episode)
+        lifecycle.episode_corrected(episode=obj.episode)
 
     def delete_queryset(self, request, queryset):
         episodes = {entry.episode for entry in queryset.select_related("episode")}
         super().delete_queryset(request, queryset)
         for episode in episodes:
-            services.episode_corrected(episode=episode)
+            lifecycle.episode_corrected(episode=episode)
 
     list_filter = ("episode__patient__clinic",)
     search_fields = ("episode__patient__user__username", "episode__patient__user__last_name")

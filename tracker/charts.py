@@ -114,7 +114,7 @@ def course(*, episode, today: dt.date, entries: Iterable | None = None) -> Cours
 
     The baseline is the one the episode's stored assessment holds when that was
     made today under the current rules (every change of the diary reassesses the
-    episode, and ``services.episode_refresh`` does so on a new day); otherwise the
+    episode, and ``assessment.as_of_today`` does so on a new day); otherwise the
     engine assesses the diary here."""
     if entries is None:
         entries = episode.entries.filter(day__lte=today).values_list(

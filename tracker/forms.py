@@ -1,6 +1,8 @@
 """Forms: they check what a person typed and name the field when it is wrong.
 
-They hold no domain logic: views hand the cleaned data to ``tracker.services``.
+They hold no domain logic: views hand the cleaned data to the services
+(``tracker.checkins``, ``tracker.lifecycle``, ``tracker.invitations``), which
+enforce the rules once.
 """
 
 from __future__ import annotations
@@ -146,7 +148,7 @@ class CheckinForm(forms.Form):
         error_messages={"max_length": _("Houd de notitie korter dan 500 tekens.")},
     )
     # The version of the day's entry when the form was opened; empty when the day
-    # had no entry. tracker.services.entry_save compares it with what is stored.
+    # had no entry. tracker.checkins.entry_save compares it with what is stored.
     version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, day: dt.date, today: dt.date | None = None, **kwargs):
@@ -172,9 +174,9 @@ class CheckinForm(forms.Form):
         raw = self.cleaned_data["version"]  # a CharField strips the spaces
         return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None
 
-    def entry_values(self) -> dict:
-        """The cleaned answers, as tracker.services.entry_save takes them."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+    def answers(self) -> dict:
+        """The cleaned answers (DailyEntry.ANSWERS), as tracker.checkins.entry_save takes them."""
+        return {name: self.cleaned_data[name] for name in DailyEntry.ANSWERS}
 
 
 def _buttons(names) -> list[Field]:

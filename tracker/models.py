@@ -313,6 +313,17 @@ class DailyEntry(models.Model):
 
     PAIN_MIN, PAIN_MAX = 0, 10
     MINUTES_MAX = 1440
+    # The day's answers: the check-in form asks these, tracker.checkins.entry_save
+    # stores them, the exports and the admin show them.
+    ANSWERS = (
+        "pain",
+        "function",
+        "bed_rest",
+        "active_minutes",
+        "work_status",
+        "painkillers",
+        "note",
+    )
 
     episode = models.ForeignKey(
         Episode, on_delete=models.CASCADE, related_name="entries", verbose_name=_("episode")

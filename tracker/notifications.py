@@ -1,5 +1,6 @@
-"""Emails to the clinic's physiotherapists: a red flag as soon as it is reported,
-and a daily digest of new alerts. No health details in an email: it says that
+"""The emails Herstelpad sends by itself: the patient's daily reminder, and to the
+clinic's physiotherapists a red flag as soon as it is reported and a daily digest
+of new alerts. No health details in an email: it says that
 something needs attention and links to the record or the caseload, where the
 physiotherapist signs in with two factors.
 
@@ -24,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from advice import engine
-from tracker.models import Episode, Membership, Patient, RedFlagReport, User
+from tracker.models import DailyEntry, Episode, Membership, Patient, RedFlagReport, User
 
 logger = logging.getLogger(__name__)
 
@@ -178,3 +179,49 @@ def _digest_send(user: User, episodes: Iterable[Episode]) -> bool:
         logger.warning("digest for user %s refused", user.pk, exc_info=True)
         return False
     return True
+
+
+def reminders_send(*, today: dt.date | None = None) -> int:
+    """Email each patient with an open episode, reminders on, and no entry today.
+
+    A patient is claimed with an UPDATE … WHERE last_reminded_on < today before
+    the email goes out, so two runs (even at the same moment) never send twice.
+    """
+    today = today or timezone.localdate()
+    open_episode = Episode.objects.filter(
+        patient=OuterRef("pk"), closed_at__isnull=True, intake_done_at__isnull=False
+    )
+    logged_today = DailyEntry.objects.filter(
+        episode__patient=OuterRef("pk"), episode__closed_at__isnull=True, day=today
+    )
+    candidates = (
+        Patient.objects.filter(Exists(open_episode), ~Exists(logged_today), reminders=True)
+        .filter(user__is_active=True)
+        .exclude(last_reminded_on=today)
+        .exclude(user__email="")
+        .select_related("user", "clinic")
+    )
+    sent = 0
+    for patient in candidates:
+        claimed = (
+            Patient.objects.filter(pk=patient.pk)
+            .exclude(last_reminded_on=today)
+            .update(last_reminded_on=today)
+        )
+        if not claimed:
+            continue
+        with translation.override(patient.language):
+            subject = _("Hoe gaat het vandaag met uw rug?")
+            body = render_to_string(
+                "tracker/email/reminder.txt",
+                {"patient": patient, "link": f"{settings.SITE_URL}{reverse('tracker:checkin')}"},
+            )
+        try:
+            send_mail(subject, body, None, [patient.user.email])
+        except (OSError, smtplib.SMTPException):
+            # One refused address must not stop everyone after it; the patient
+            # stays claimed for today, so the next run does not retry all day.
+            logger.warning("reminder to patient %s could not be sent", patient.pk, exc_info=True)
+            continue
+        sent += 1
+    return sent

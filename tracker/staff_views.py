@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import engine, words
-from tracker import charts, exports, passwords, queries, services, summary
+from tracker import assessment, charts, exports, invitations, lifecycle, passwords, queries, summary
 from tracker.access import STAFF_ROLES, clinic_for_staff, patient_for_staff, role_of
 from tracker.audit import log_access
 from tracker.forms import CloseEpisodeForm, ContactForm, InvitationForm, StaffSettingsForm
@@ -87,12 +87,8 @@ def clinic_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         clinic=clinic, user=request.user, filters=filters, today=today, new_since=since
     )
     page = Paginator(caseload, PAGE_SIZE).get_page(request.GET.get("page"))
-    stale = [
-        episode for episode in page.object_list if episode.is_open and episode.assessed_on != today
-    ]
-    if stale:
-        # The date alone can change a level: refresh the rows about to be shown.
-        services.episodes_reassess(episodes=stale, today=today)
+    if assessment.as_of_today(episodes=page.object_list, today=today):
+        # A row's level changed with the date: the order may have, too.
         page = Paginator(caseload, PAGE_SIZE).get_page(page.number)
     counts, new_count = queries.caseload_counts(
         clinic=clinic, user=request.user, filters=filters, today=today, new_since=since
@@ -271,7 +267,7 @@ def _record_page(
     )
     context = {"clinic": clinic, "patient": patient, "episodes": episodes, "episode": episode}
     if episode is not None:
-        services.episode_refresh(episode=episode, today=today)
+        assessment.as_of_today(episodes=[episode], today=today)
         entries = list(episode.entries.order_by("-day"))
         assessments = [_with_labels(record) for record in episode.assessments.all()]
         diary = charts.course(episode=episode, today=today, entries=entries)
@@ -371,7 +367,7 @@ def alert_acknowledge(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         shown = dt.datetime.fromisoformat(request.POST.get("raised_at", ""))
     except ValueError:
         shown = None
-    if services.alert_acknowledge(
+    if lifecycle.alert_acknowledge(
         episode=episode,
         user=request.user,
         raised_at=shown,
@@ -400,7 +396,7 @@ def episode_close(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     form = CloseEpisodeForm(request.POST)
     if not form.is_valid():
         return _record_page(request, clinic, episode.patient, str(episode.pk), close_form=form)
-    services.episode_close(episode=episode, outcome=form.cleaned_data["outcome"])
+    lifecycle.episode_close(episode=episode, outcome=form.cleaned_data["outcome"])
     log_access(
         request,
         event="episode.close",
@@ -485,7 +481,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 "als het wachtwoord vergeten is."
             ),
         )
-    elif services.invitation_send(patient=patient):
+    elif invitations.invitation_send(patient=patient):
         log_access(
             request,
             event="patient.invite",
@@ -557,14 +553,14 @@ def invite_patient(request: HttpRequest, slug: str) -> HttpResponse:
             "name": f"{data['first_name']} {data['last_name']}",
             "email": data["email"],
         }
-        if services.account_exists(email=data["email"]):
+        if invitations.account_exists(email=data["email"]):
             if request.user.is_staff:  # an admin may see every account anyway
                 form.add_error("email", _("Er is al een account met dit e-mailadres."))
                 return render(request, "tracker/invite.html", {"form": form, "clinic": clinic})
             # A physiotherapist must not learn that someone has an account (and so
             # is a patient somewhere): the same answer as an invitation; the owner
             # of the address gets an email instead, and nothing is created.
-            services.invitation_for_existing_account(email=data["email"], clinic=data["clinic"])
+            invitations.invitation_for_existing_account(email=data["email"], clinic=data["clinic"])
             messages.success(request, done)
             return redirect("tracker:clinic_dashboard", slug=data["clinic"].slug)
         physio = (
@@ -572,7 +568,7 @@ def invite_patient(request: HttpRequest, slug: str) -> HttpResponse:
             if request.user.memberships.filter(clinic=data["clinic"]).exists()
             else None
         )
-        patient = services.patient_invite(physio=physio, **data)
+        patient = invitations.patient_invite(physio=physio, **data)
         log_access(
             request,
             event="patient.create",
@@ -581,7 +577,7 @@ def invite_patient(request: HttpRequest, slug: str) -> HttpResponse:
             object_type="patient",
             object_id=patient.pk,
         )
-        if services.invitation_send(patient=patient):
+        if invitations.invitation_send(patient=patient):
             messages.success(request, done)
         else:
             messages.warning(request, _(NOT_SENT))

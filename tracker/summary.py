@@ -27,7 +27,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from advice import content, engine, words
-from tracker import charts, queries, services
+from tracker import assessment, charts, queries
 from tracker.models import Episode
 
 CACHE_TIMEOUT = 24 * 60 * 60  # seconds; the day is part of the key anyway
@@ -81,7 +81,7 @@ class Summary:
 def summary_of(*, episode: Episode, today: dt.date) -> Summary:
     """Read what the page shows (five queries, none for the patient and clinic,
     which the access helpers have loaded)."""
-    services.episode_refresh(episode=episode, today=today)
+    assessment.as_of_today(episodes=[episode], today=today)
     patient = episode.patient
     clinic = patient.clinic
     entries = list(episode.entries.filter(day__lte=today).order_by("day"))

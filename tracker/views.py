@@ -18,7 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from advice import content, engine, words
-from tracker import account_views, charts, exports, language, passwords, services, summary
+from tracker import (
+    account_views,
+    assessment,
+    charts,
+    checkins,
+    exports,
+    language,
+    lifecycle,
+    passwords,
+    summary,
+)
 from tracker.access import patient_for_self, red_flag_for_self, role_of
 from tracker.formatting import format_day
 from tracker.forms import (
@@ -35,7 +45,7 @@ from tracker.forms import (
     SettingsForm,
 )
 from tracker.invitations import invitation_tokens
-from tracker.models import AccessLog, Clinic, Patient, RiskFactorAnswer
+from tracker.models import AccessLog, Clinic, DailyEntry, Patient, RiskFactorAnswer
 
 
 class LoginView(auth_views.LoginView):
@@ -79,11 +89,11 @@ def patient_home(request: HttpRequest) -> HttpResponse:
         )
     if episode.intake_done_at is None:
         return redirect("tracker:intake")
-    services.episode_refresh(episode=episode, today=today)
+    assessment.as_of_today(episodes=[episode], today=today)
     recent = {
         entry.day: entry for entry in episode.entries.filter(day__gte=today - dt.timedelta(days=7))
     }
-    days = [(day, recent.get(day)) for day in services.editable_days(episode=episode, today=today)]
+    days = [(day, recent.get(day)) for day in checkins.editable_days(episode=episode, today=today)]
     return render(
         request,
         "tracker/patient_home.html",
@@ -96,13 +106,13 @@ def patient_home(request: HttpRequest) -> HttpResponse:
                 patient.clinic,
                 episode.held,
                 patient,
-                logged_days=services.diary_first_week_days(episode=episode, today=today),
+                logged_days=assessment.diary_first_week_days(episode=episode, today=today),
             ),
             "today": today,
             "today_entry": recent.get(today),
             "days": days,
             "week": episode.week_number(today),
-            "risk_factors_due": services.risk_factors_due(episode=episode),
+            "risk_factors_due": checkins.risk_factors_due(episode=episode),
         },
     )
 
@@ -126,7 +136,7 @@ def intake(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            services.intake_complete(
+            checkins.intake_complete(
                 episode=episode,
                 onset=form.cleaned_data["onset"],
                 red_flags=form.red_flags(),
@@ -167,7 +177,7 @@ def checkin_day(request: HttpRequest, day: dt.date) -> HttpResponse:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
     try:
-        services.entry_check_day(episode=episode, day=day, today=today)
+        checkins.entry_check_day(episode=episode, day=day, today=today)
     except ValidationError as error:
         if request.method == "GET":
             messages.info(request, " ".join(error.messages))
@@ -175,26 +185,18 @@ def checkin_day(request: HttpRequest, day: dt.date) -> HttpResponse:
     existing = episode.entries.filter(day=day).first()
     initial = {"version": existing.version if existing else ""}
     if existing is not None:
-        initial.update(
-            pain=existing.pain,
-            function=existing.function,
-            bed_rest=existing.bed_rest,
-            active_minutes=existing.active_minutes,
-            work_status=existing.work_status,
-            painkillers=existing.painkillers,
-            note=existing.note,
-        )
+        initial.update({name: getattr(existing, name) for name in DailyEntry.ANSWERS})
     form = CheckinForm(request.POST or None, day=day, today=today, initial=initial)
     if form.is_valid():
         try:
-            _entry, created = services.entry_save(
+            _entry, created = checkins.entry_save(
                 episode=episode,
                 day=day,
                 today=today,
                 version=form.cleaned_data["version"],
-                **form.entry_values(),
+                answers=form.answers(),
             )
-        except services.EntryChanged as changed:
+        except checkins.EntryChanged as changed:
             existing = changed.entry
             _ask_before_replacing(form, existing)
         except ValidationError as error:
@@ -274,7 +276,7 @@ def red_flags(request: HttpRequest) -> HttpResponse:
     form = RedFlagForm(request.POST or None)
     if form.is_valid():
         reported = form.red_flags()
-        services.red_flags_report(episode=episode, codes=reported)
+        checkins.red_flags_report(episode=episode, codes=reported)
         if not reported:
             messages.info(request, _("Fijn. U gaf geen alarmsignalen aan."))
         return redirect("tracker:patient_home")
@@ -291,7 +293,7 @@ def red_flag_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("tracker:patient_home")
     form = ResolveRedFlagForm(request.POST or None)
     if form.is_valid():
-        services.red_flag_resolve(report=report, resolution=form.cleaned_data["resolution"])
+        checkins.red_flag_resolve(report=report, resolution=form.cleaned_data["resolution"])
         messages.success(
             request,
             _(
@@ -309,11 +311,11 @@ def risk_factors(request: HttpRequest) -> HttpResponse:
     """The risk-factor statements again, once, when the diary shows no improvement."""
     patient = patient_for_self(request)
     episode = patient.open_episode()
-    if episode is None or not services.risk_factors_due(episode=episode):
+    if episode is None or not checkins.risk_factors_due(episode=episode):
         return redirect("tracker:patient_home")
     form = RiskFactorForm(request.POST or None)
     if form.is_valid():
-        services.risk_factors_save(
+        checkins.risk_factors_save(
             episode=episode,
             answers=form.risk_factors(),
             occasion=RiskFactorAnswer.Occasion.NOT_IMPROVING,
@@ -348,7 +350,7 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
                 patient.clinic,
                 episode.held,
                 patient,
-                logged_days=services.diary_first_week_days(
+                logged_days=assessment.diary_first_week_days(
                     episode=episode, today=timezone.localdate()
                 ),
             ),
@@ -365,7 +367,7 @@ def progress(request: HttpRequest) -> HttpResponse:
     if episode is None:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
-    services.episode_refresh(episode=episode, today=today)
+    assessment.as_of_today(episodes=[episode], today=today)
     entries = list(
         episode.entries.filter(day__lte=today)
         .order_by("day")
@@ -453,7 +455,7 @@ def episode_close(request: HttpRequest) -> HttpResponse:
     form = PatientCloseForm(request.POST or None)
     if form.is_valid():
         try:
-            services.episode_close(
+            lifecycle.episode_close(
                 episode=episode, outcome=form.cleaned_data["outcome"], by_patient=True
             )
         except ValidationError as error:
@@ -483,7 +485,7 @@ def episode_new(request: HttpRequest) -> HttpResponse:
     form = NewEpisodeForm(request.POST or None, initial={"onset": timezone.localdate()})
     if form.is_valid():
         try:
-            services.episode_open(patient=patient, onset=form.cleaned_data["onset"])
+            lifecycle.episode_open(patient=patient, onset=form.cleaned_data["onset"])
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -512,7 +514,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
     patient = patient_for_self(request)
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if form.is_valid():
-        services.patient_delete(patient=patient)
+        lifecycle.patient_delete(patient=patient)
         logout(request)
         messages.success(request, _("Uw account en al uw gegevens zijn verwijderd."))
         return redirect(reverse("login"))

@@ -45,7 +45,7 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from tracker import services
+    from tracker import assessment, checkins, lifecycle
     from tracker.models import Clinic, Patient, User
 
     today = timezone.localdate()
@@ -55,7 +55,7 @@ def main() -> None:
     user = User.objects.create_user("bench-patient", first_name="Bench", last_name="Patiënt")
     patient = Patient.objects.create(user=user, clinic=clinic, year_of_birth=1980)
     first = today - dt.timedelta(days=args.days - 1)
-    episode = services.episode_open(
+    episode = lifecycle.episode_open(
         patient=patient, onset=first - dt.timedelta(days=2), today=first
     )
     rng = random.Random(1)
@@ -67,15 +67,17 @@ def main() -> None:
         weeks = (n + 2) / 7
         pain = round(7 * (0.3 + 0.7 * math.exp(-0.2 * weeks)) + rng.gauss(0, 1))
         pain = min(10, max(0, pain))
-        services.entry_save(
+        checkins.entry_save(
             episode=episode,
             today=day,
             day=day,
-            pain=pain,
-            function="yes" if pain < 5 else "partly",
-            active_minutes=30,
+            answers={
+                "pain": pain,
+                "function": "yes" if pain < 5 else "partly",
+                "active_minutes": 30,
+            },
         )
-    services.episode_reassess(episode=episode, today=today)
+    assessment.reassess(episodes=[episode], today=today)
     entries = episode.entries.count()
     changes = episode.assessments.count()
     seeded = time.perf_counter() - started

@@ -32,7 +32,7 @@ from tests.browser.conftest import (
     switch_language,
 )
 from tests.factories import PASSWORD, make_admin, make_clinic, make_entry, make_patient, make_physio
-from tracker import services
+from tracker import assessment, invitations
 from tracker.access import role_of
 from tracker.models import Clinic, DailyEntry, Episode, Membership, Patient, RedFlagReport, User
 
@@ -96,7 +96,7 @@ def diary(episode: Episode, days: int, *, pain: int = 5) -> None:
     today = timezone.localdate()
     for days_ago in range(days, 0, -1):
         make_entry(episode, today - dt.timedelta(days=days_ago), pain=pain, active_minutes=30)
-    services.episode_reassess(episode=episode, today=today)
+    assessment.reassess(episodes=[episode], today=today)
 
 
 # --- a patient: the invitation, the first visit and the first check-in ------------
@@ -108,7 +108,7 @@ def test_an_invited_patient_chooses_a_password_answers_the_first_visit_and_check
 ):
     use_language_cookie(context, live_server, lang)
     clinic = make_clinic("de-rugzak", name="Praktijk De Rugzak", city="Tilburg")
-    invited = services.patient_invite(
+    invited = invitations.patient_invite(
         clinic=clinic,
         first_name="Sanne",
         last_name="de Vries",
@@ -118,7 +118,7 @@ def test_an_invited_patient_chooses_a_password_answers_the_first_visit_and_check
         language=lang,
         physio=make_physio(clinic, username="physio-rugzak"),
     )
-    assert services.invitation_send(patient=invited)
+    assert invitations.invitation_send(patient=invited)
     (invitation,) = mailoutbox
     link = re.search(r"https?://\S+/welkom/\S+", invitation.body).group()
 

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from tests.browser.conftest import SCREENSHOTS, full_page_screenshot, log_in
 from tests.factories import make_clinic, make_entry, make_patient, make_physio
-from tracker import services
+from tracker import assessment
 from tracker.models import DailyEntry, Patient
 
 PHONE = {
@@ -75,8 +75,8 @@ def patient(transactional_db) -> Patient:
             work_status="reduced",
         )
         # As the nightly job does: the advice history holds the day the advice changed.
-        services.episode_reassess(episode=episode, today=today - dt.timedelta(days=days_ago))
-    services.episode_reassess(episode=episode, today=today)
+        assessment.reassess(episodes=[episode], today=today - dt.timedelta(days=days_ago))
+    assessment.reassess(episodes=[episode], today=today)
     return patient
 
 
@@ -95,7 +95,7 @@ def half_year_patient(clinic) -> Patient:
         pain = round(pain + (1 if n % 5 == 0 else -1 if n % 7 == 0 else 0))
         if n % 13 != 12:  # a forgotten day now and then
             make_entry(episode, day, pain=pain, function="yes" if pain < 5 else "partly")
-        services.episode_reassess(episode=episode, today=day)
+        assessment.reassess(episodes=[episode], today=day)
     return patient
 
 

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from advice import engine
-from tracker import services
+from tracker import assessment
 from tracker.models import Episode
 
 BATCH = 500
@@ -40,7 +40,7 @@ class Command(BaseCommand):
                     "patient__clinic"
                 )
             )
-            done += services.episodes_reassess(episodes=batch, today=today)
+            done += assessment.reassess(episodes=batch, today=today)
         self.stdout.write(
             f"{done} episode(s) reassessed for {today.isoformat()} "
             f"under rules version {engine.RULES_VERSION}."

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tracker import services
+from tracker import notifications
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        sent = services.reminders_send()
+        sent = notifications.reminders_send()
         self.stdout.write(f"{sent} reminder(s) sent.")
