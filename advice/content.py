@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -38,8 +38,24 @@ from advice.codes import (
 )
 from advice.words import REASON_LINES, RED_FLAG_LINES, Lazy
 
-if TYPE_CHECKING:
-    from tracker.models import Clinic, Patient
+
+class Clinic(Protocol):
+    """What the advice needs of the patient's clinic (``tracker.models.Clinic``)."""
+
+    name: str
+    phone: str
+    phone_uri: str | None
+    gp_post_phone: str
+    gp_post_phone_uri: str | None
+
+
+class GP(Protocol):
+    """What the advice needs of the patient's own GP practice (``tracker.models.Patient``)."""
+
+    gp_name: str
+    gp_phone: str
+    gp_phone_uri: str | None
+
 
 __all__ = [
     "ABOUT_THE_APP",
@@ -277,7 +293,7 @@ def patient_advice(
     reasons: Sequence[str],
     clinic: Clinic | None,
     held: Sequence[str] = (),
-    gp: Patient | None = None,
+    gp: GP | None = None,
     *,
     logged_days: int | None = None,
 ) -> Advice:
@@ -368,7 +384,7 @@ def patient_message(
     reasons: Sequence[str],
     clinic: Clinic | None,
     held: Sequence[str] = (),
-    gp: Patient | None = None,
+    gp: GP | None = None,
     *,
     logged_days: int | None = None,
 ) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from advice import engine
 from tests.factories import make_clinic, make_entry, make_patient
-from tracker import assessment, charts, queries
+from tracker import assessment, charts, courses, outcomes_figure, queries
 from tracker.models import AssessmentRecord, DailyEntry, Episode
 
 ONSET = dt.date(2026, 3, 2)  # a Monday
@@ -46,7 +46,7 @@ def add_diary(episode: Episode, days: int, *, first: dt.date = ONSET, skip=()) -
 
 def chart_of(episode: Episode, today: dt.date, **kwargs) -> charts.Chart:
     episode.refresh_from_db()
-    return charts.progress_chart(charts.course(episode=episode, today=today), **kwargs)
+    return charts.progress_chart(courses.course(episode=episode, today=today), **kwargs)
 
 
 def parsed(chart: charts.Chart) -> ET.Element:
@@ -90,7 +90,7 @@ def test_each_point_is_a_day_of_the_diary_with_a_title_naming_the_day_and_the_pa
 def test_the_titles_of_the_points_are_in_the_patients_language(episode):
     today = add_diary(episode, 3)
     episode.refresh_from_db()
-    diary = charts.course(episode=episode, today=today)
+    diary = courses.course(episode=episode, today=today)
     with translation.override("en"):
         svg = parsed(charts.progress_chart(diary))
 
@@ -203,7 +203,7 @@ def test_the_changes_of_advice_are_numbered_on_their_day(episode):
     record(3, "on_track")
     record(5, "on_track", rules="2026.1")  # the same advice under other rules: not a change
     record(19, "see_physio")
-    changes = charts.level_changes(episode.assessments.all(), first=ONSET, today=today)
+    changes = courses.level_changes(episode.assessments.all(), first=ONSET, today=today)
     chart = chart_of(episode, today, changes=changes)
 
     groups = by_class(parsed(chart), "change")
@@ -265,7 +265,7 @@ def without_text(svg: str) -> str:
 def test_the_chart_looks_the_same_in_both_languages_but_for_the_words(episode):
     today = add_diary(episode, 30)
     episode.refresh_from_db()
-    diary = charts.course(episode=episode, today=today)
+    diary = courses.course(episode=episode, today=today)
     dutch = str(charts.progress_chart(diary).svg)
     with translation.override("en"):
         english = str(charts.progress_chart(diary).svg)
@@ -315,15 +315,15 @@ def test_the_chart_module_imports_no_matplotlib_and_draws_without_it():
     code = (
         "import django, sys, datetime as dt; django.setup()\n"
         "from types import SimpleNamespace as O\n"
-        "from tracker import charts, summary\n"
+        "from tracker import charts, courses, summary\n"
         "day = dt.date(2026, 3, 2)\n"
         "entries = [O(day=day + dt.timedelta(days=n), pain=5, function='yes', bed_rest=False)"
         " for n in range(30)]\n"
         "episode = O(onset=day, is_open=False)\n"
-        "diary = charts.course(episode=episode, today=day + dt.timedelta(days=29),"
+        "diary = courses.course(episode=episode, today=day + dt.timedelta(days=29),"
         " entries=entries)\n"
         "assert charts.progress_chart(diary).has_band\n"
-        "charts.trend_in_words(diary)\n"
+        "courses.trend_in_words(diary)\n"
         "print('matplotlib' in sys.modules)"
     )
 
@@ -345,7 +345,7 @@ def test_the_chart_module_imports_no_matplotlib_and_draws_without_it():
 
 def trend(episode: Episode, today: dt.date) -> str:
     episode.refresh_from_db()
-    return charts.trend_in_words(charts.course(episode=episode, today=today))
+    return courses.trend_in_words(courses.course(episode=episode, today=today))
 
 
 def test_trend_in_words_names_the_baseline_and_the_current_mean(episode):
@@ -371,10 +371,10 @@ def test_the_stored_baseline_of_today_and_the_engines_agree(episode):
     today = add_diary(episode, 30, skip={2, 3, 4})
     assessment.reassess(episodes=[episode], today=today)  # stores the baseline
     episode.refresh_from_db()
-    stored = charts.course(episode=episode, today=today)
+    stored = courses.course(episode=episode, today=today)
     Episode.objects.filter(pk=episode.pk).update(assessed_on=today - dt.timedelta(days=1))
     episode.refresh_from_db()
-    computed = charts.course(episode=episode, today=today)  # stale: the engine assesses
+    computed = courses.course(episode=episode, today=today)  # stale: the engine assesses
 
     assert stored.baseline == computed.baseline is not None
     assert stored == computed
@@ -415,8 +415,8 @@ def test_the_diary_is_read_with_one_query(episode, django_assert_num_queries):
     episode.refresh_from_db()
 
     with django_assert_num_queries(1):
-        diary = charts.course(episode=episode, today=today)
-        charts.trend_in_words(diary)
+        diary = courses.course(episode=episode, today=today)
+        courses.trend_in_words(diary)
         charts.progress_chart(diary)
 
 
@@ -441,7 +441,7 @@ def test_the_outcomes_figure_has_two_panels_and_its_legend_covers_no_data():
         queries.OutcomeRow(week=6, eligible=6, improved=6, recovered=6),
         queries.OutcomeRow(week=12, eligible=0, improved=0, recovered=0),
     ]
-    figure = charts.outcomes_figure(rows=rows)
+    figure = outcomes_figure.outcomes_figure(rows=rows)
     FigureCanvasAgg(figure).draw()
     episodes_ax, pain_ax = figure.axes
     (legend,) = figure.legends
@@ -453,7 +453,7 @@ def test_the_outcomes_figure_has_two_panels_and_its_legend_covers_no_data():
     box = legend.get_window_extent()
     for ax in (episodes_ax, pain_ax):
         assert not box.overlaps(ax.get_window_extent())
-    png = charts.outcomes_chart_png(rows=rows)
+    png = outcomes_figure.outcomes_chart_png(rows=rows)
     assert png.startswith(b"\x89PNG")
     from matplotlib.image import imread
 

@@ -38,6 +38,7 @@ from tests.test_access_matrix import (
     url_of,
 )
 from tracker import checkins, lifecycle
+from tracker.assessment import SNAPSHOT_FIELDS
 from tracker.models import (
     AccessLog,
     CaseloadVisit,
@@ -71,19 +72,7 @@ def csrf_marked(settings):
 
 # A GET may refresh the episode's stored assessment (the date alone can change the
 # advice), append to the access log and write session data. Nothing else.
-ASSESSMENT_FIELDS = {
-    "level",
-    "reasons",
-    "baseline",
-    "mean_7d",
-    "rules_version",
-    "assessed_on",
-    "triage_rank",
-    "red_flag_at",
-    "first_improved_on",
-    "first_recovered_on",
-    "alert_raised_at",
-}
+ASSESSMENT_FIELDS = set(SNAPSHOT_FIELDS)
 
 
 @functools.cache

@@ -11,12 +11,14 @@ trade-off documented in docs/advice-rules.md instead of the goal, so the figure
 cannot drift upwards unnoticed.
 """
 
+import random
 import statistics
 
 import pytest
 
-from advice import simulate
-from advice.simulate import BAD_SPELLS, GOALS, INDEPENDENT
+from advice import cohorts, simulate
+from advice.cohorts import BAD_SPELLS, INDEPENDENT
+from advice.simulate import GOALS
 
 SIZE = 100
 SEED = 20261203
@@ -74,21 +76,21 @@ def test_a_patient_on_a_course_with_one_problem_gets_one_alert(results):
 
 
 def test_the_same_seed_gives_the_same_patients():
-    rng_a, rng_b = (simulate.random.Random("x") for _ in range(2))
-    assert simulate.build_cohort("typical", BAD_SPELLS, 5, rng_a) == simulate.build_cohort(
+    rng_a, rng_b = (random.Random("x") for _ in range(2))
+    assert cohorts.build_cohort("typical", BAD_SPELLS, 5, rng_a) == cohorts.build_cohort(
         "typical", BAD_SPELLS, 5, rng_b
     )
 
 
 def test_simulated_diaries_follow_rules_md():
-    patients = simulate.build_cohort("flat", INDEPENDENT, 200, simulate.random.Random(1))
+    patients = cohorts.build_cohort("flat", INDEPENDENT, 200, random.Random(1))
     for patient in patients:
         assert 5 <= patient.onset_pain <= 9
         assert 0 <= patient.first_day <= 4
-        assert patient.days[0] == patient.first_day and patient.days[-1] <= simulate.DIARY_END
+        assert patient.days[0] == patient.first_day and patient.days[-1] <= cohorts.DIARY_END
         assert all(0 <= pain <= 10 for pain in patient.pains)
     logged = sum(len(p.days) for p in patients)
-    possible = sum(simulate.DIARY_END - p.first_day + 1 for p in patients)
+    possible = sum(cohorts.DIARY_END - p.first_day + 1 for p in patients)
     assert 0.87 < logged / possible < 0.93  # about 1 day in 10 not logged
 
 
@@ -98,9 +100,9 @@ def test_bad_spells_last_several_days_and_independent_variation_does_not():
         pairs = sum((a - mean) * (b - mean) for a, b in zip(values, values[1:], strict=False))
         return pairs / sum((v - mean) ** 2 for v in values)
 
-    rng = simulate.random.Random(2)
-    spells = list(simulate.daily_variation(rng, BAD_SPELLS, 20000))
-    independent = list(simulate.daily_variation(rng, INDEPENDENT, 20000))
+    rng = random.Random(2)
+    spells = list(cohorts.daily_variation(rng, BAD_SPELLS, 20000))
+    independent = list(cohorts.daily_variation(rng, INDEPENDENT, 20000))
     assert statistics.pstdev(spells) == pytest.approx(1.2, abs=0.05)
     assert lag_one_correlation(spells) == pytest.approx(0.6, abs=0.03)
     assert statistics.pstdev(independent) == pytest.approx(1.0, abs=0.05)

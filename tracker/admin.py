@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from tracker import lifecycle
+from tracker import assessment, lifecycle
 from tracker.audit import log_access
 from tracker.forms import AdminLoginForm
 from tracker.models import (
@@ -201,18 +201,7 @@ class EpisodeAdmin(AccessLoggedAdmin):
     list_display = ("patient", "patient_clinic", "onset", "opened_at", "closed_at", "outcome")
     # The stored assessment follows from the diary: shown, never typed.
     readonly_fields = (
-        "level",
-        "reasons",
-        "held",
-        "baseline",
-        "mean_7d",
-        "rules_version",
-        "assessed_on",
-        "triage_rank",
-        "red_flag_at",
-        "first_improved_on",
-        "first_recovered_on",
-        "alert_raised_at",
+        *assessment.SNAPSHOT_FIELDS,
         "alert_acknowledged_at",
         "alert_acknowledged_by",
         "data_changed_at",

@@ -1,18 +1,19 @@
-"""The patient's progress chart, drawn by the server as inline SVG, its text
-alternative, and the clinic outcomes figure.
+"""The patient's progress chart, drawn by the server as inline SVG.
 
-The progress chart shows the diary against the typical course of RULES.md
-("Expected recovery band"): the band comes from ``advice.engine`` and is scaled
-to the patient's own baseline, so it starts where the patient started. It is
-plain SVG markup written here, in Python, from the diary alone: no image, no
-JavaScript, no state kept between charts, and no matplotlib (importing it costs
-half a second; only the clinic outcomes figure and the printed summary in
-``tracker.summary`` use it, and import it when they draw).
+The progress chart shows the diary (``tracker.courses.Course``) against the
+typical course of RULES.md ("Expected recovery band"): the band comes from
+``advice.engine`` and is scaled to the patient's own baseline, so it starts where
+the patient started. It is plain SVG markup written here, in Python, from the
+diary alone: no image, no JavaScript, no state kept between charts, and no
+matplotlib (importing it costs half a second; only the clinic outcomes figure,
+``tracker.outcomes_figure``, and the printed summary, ``tracker.summary``, use it,
+and import it when they draw).
 
 The chart is laid out for a phone: one unit of its coordinate system is about
 one CSS pixel on a 360 px screen, text is 13 units, and the first 14 weeks fit
 the width of the screen. A longer diary keeps that scale and scrolls sideways
-(``Chart.scrolls``); the page opens it at the latest weeks.
+(``Chart.scrolls``); the page opens it at the latest weeks. Its text alternative
+is ``courses.trend_in_words``.
 
 Every label goes through gettext: Dutch source strings, English translation.
 """
@@ -20,25 +21,17 @@ Every label goes through gettext: Dutch source strings, English translation.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from advice import content, engine
-from tracker.formatting import day_labels, format_day, format_number, format_percent
-from tracker.models import Function, WorkStatus
+from tracker.courses import Course, LevelChange
+from tracker.formatting import day_labels, format_day
 
-CACHE_TIMEOUT = 24 * 60 * 60  # seconds; ``today`` is part of the key anyway
-
-_WINDOW_DAYS = 7  # the M7 window of RULES.md: today−6 .. today
 FIRST_MARK_WEEKS = 6  # "most people improve a lot in the first weeks" (leaflet 000)
 SECOND_MARK_WEEKS = 12  # chronic after 3 months (leaflet 002)
 _SHOW_SECOND_MARK_FROM_WEEKS = 10
@@ -72,130 +65,6 @@ BAND_FILL = "#009E73"  # bluish green, drawn light
 BAND_LINE = "#00694D"
 MARK_LINE = "#6c757d"
 CHANGE_MARK = "#5a3a00"
-
-
-# --- The diary as the engine reads it ----------------------------------------------
-
-
-@dataclass(frozen=True)
-class Course:
-    """A diary read by the engine as of ``today``: what the progress chart, its
-    text alternative and the printed summary show."""
-
-    onset: dt.date  # the episode's onset, or today when that lies in the future
-    today: dt.date
-    entries: tuple[engine.DayEntry, ...]  # up to and including today, oldest first
-    baseline: float | None
-    mean_7d: float | None
-    baseline_weeks: float | None  # t_B: weeks since onset at the middle of the baseline
-    means: tuple[tuple[dt.date, float | None], ...]  # engine.daily_means, first entry..today
-
-    def weeks(self, day: dt.date) -> float:
-        """Weeks since onset (negative before it)."""
-        return (day - self.onset).days / 7
-
-    @property
-    def has_band(self) -> bool:
-        return self.baseline is not None and self.baseline_weeks is not None
-
-    def expected(self, weeks: float) -> tuple[float, float, float]:
-        """(faster, typical, slower) expected pain at ``weeks`` since onset, scaled to
-        the baseline (engine.expected_course). Only when ``has_band``."""
-        assert self.baseline is not None and self.baseline_weeks is not None
-        return engine.expected_course(
-            baseline=self.baseline, baseline_weeks=self.baseline_weeks, weeks=max(0.0, weeks)
-        )
-
-
-def course(*, episode, today: dt.date, entries: Iterable | None = None) -> Course:
-    """The episode's diary as of ``today``. ``entries`` are the episode's entries
-    (anything with ``day``, ``pain``, ``function`` and ``bed_rest``) when the caller
-    has them already; otherwise they are read with one query.
-
-    The baseline is the one the episode's stored assessment holds when that was
-    made today under the current rules (every change of the diary reassesses the
-    episode, and ``assessment.as_of_today`` does so on a new day); otherwise the
-    engine assesses the diary here."""
-    if entries is None:
-        entries = episode.entries.filter(day__lte=today).values_list(
-            "day", "pain", "function", "bed_rest", named=True
-        )
-    diary = [
-        engine.DayEntry(entry.day, entry.pain, entry.function, entry.bed_rest)
-        for entry in entries
-        if entry.day <= today
-    ]
-    diary.sort(key=lambda entry: entry.day)
-    onset = min(episode.onset, today)
-    means = engine.daily_means(diary, last=today)
-    fresh = (
-        episode.is_open
-        and episode.assessed_on == today
-        and episode.rules_version == engine.RULES_VERSION
-    )
-    baseline = (
-        episode.baseline
-        if fresh
-        else engine.assess(onset=onset, today=today, entries=diary).baseline
-    )
-    return Course(
-        onset=onset,
-        today=today,
-        entries=tuple(diary),
-        baseline=baseline,
-        mean_7d=means[-1][1] if means else None,
-        baseline_weeks=engine.baseline_midpoint_weeks(onset=onset, today=today, entries=diary),
-        means=tuple(means),
-    )
-
-
-def table_rows(entries: Iterable) -> SafeString:
-    """The rows of the diary table on the progress page, newest day first: the day,
-    the pain, daily activities, bed rest, active minutes and work. Written here
-    rather than by the template: a diary of half a year has 180 rows, and template
-    variables and filters cost more than the rest of the page together."""
-    labels = day_labels("short")
-    functions = {value: escape(label) for value, label in Function.choices}
-    work = {value: escape(label) for value, label in WorkStatus.choices}
-    yes, no = escape(gettext("ja")), escape(gettext("nee"))
-    rows = [
-        f'<tr><th scope="row" class="fw-normal text-nowrap">{escape(labels(entry.day))}</th>'
-        f"<td>{int(entry.pain)}</td><td>{functions.get(entry.function, '')}</td>"
-        f'<td class="d-none d-sm-table-cell">{yes if entry.bed_rest else no}</td>'
-        f"<td>{'–' if entry.active_minutes is None else int(entry.active_minutes)}</td>"
-        f'<td class="d-none d-sm-table-cell">{work.get(entry.work_status, "")}</td></tr>'
-        for entry in sorted(entries, key=lambda entry: entry.day, reverse=True)
-    ]
-    return mark_safe("\n".join(rows))  # every text in it is escaped above
-
-
-@dataclass(frozen=True)
-class LevelChange:
-    """The advice changed on ``day`` to ``level`` (from the stored history)."""
-
-    number: int
-    day: dt.date
-    level: str
-
-    @property
-    def title(self) -> str:
-        return str(content.LEVEL_TITLES.get(self.level, self.level))
-
-
-def level_changes(records: Iterable, *, first: dt.date, today: dt.date) -> list[LevelChange]:
-    """The days on which the stored advice (``AssessmentRecord`` rows, in any order)
-    changed level, from ``first`` to ``today``. The first record is where the
-    advice started, not a change; a record made under new rules with the same
-    level is not a change either."""
-    ordered = sorted(records, key=lambda record: (record.assessed_at, record.pk or 0))
-    changes: list[LevelChange] = []
-    previous = None
-    for record in ordered:
-        changed = previous is not None and record.level != previous
-        if changed and first <= record.assessed_on <= today:
-            changes.append(LevelChange(len(changes) + 1, record.assessed_on, record.level))
-        previous = record.level
-    return changes
 
 
 # --- The progress chart as SVG -------------------------------------------------------
@@ -485,237 +354,3 @@ def _number_attr(value: float) -> str:
     """A coordinate with one decimal, without a trailing .0."""
     text = f"{value:.1f}"
     return text[:-2] if text.endswith(".0") else text
-
-
-# --- The text alternative -----------------------------------------------------------
-
-
-def trend_in_words(diary: Course) -> str:
-    """The chart as plain text (its text alternative)."""
-    if not diary.entries:
-        return gettext(
-            "U heeft nog geen dagen ingevuld. Vul elke dag uw dagboek in; "
-            "dan ziet u hier hoe uw rugpijn verloopt."
-        )
-    baseline, mean_7d = diary.baseline, diary.mean_7d
-    sentences: list[str] = []
-
-    if baseline is None:
-        count = len(diary.entries)
-        sentences.append(
-            ngettext(
-                "U heeft pas %(count)s dag ingevuld. Na 3 dagen ziet u hier hoe uw pijn verloopt.",
-                "U heeft pas %(count)s dagen ingevuld. Na 3 dagen ziet u hier hoe uw pijn "
-                "verloopt.",
-                count,
-            )
-            % {"count": count}
-        )
-    else:
-        sentences.append(
-            gettext("Aan het begin van uw dagboek was uw pijn gemiddeld %(baseline)s.")
-            % {"baseline": number(baseline)}
-        )
-        if mean_7d is None:
-            sentences.append(
-                gettext(
-                    "Voor een gemiddelde van de afgelopen 7 dagen zijn minstens 4 ingevulde "
-                    "dagen nodig."
-                )
-            )
-        else:
-            sentences.append(
-                gettext("Nu is uw pijn gemiddeld %(mean)s (de afgelopen 7 dagen).")
-                % {"mean": number(mean_7d)}
-            )
-            sentences.append(_change_sentence(baseline, mean_7d))
-        today_weeks = diary.weeks(diary.today)
-        # Before the middle of the baseline week the typical course is the baseline itself.
-        if diary.baseline_weeks is not None and today_weeks > diary.baseline_weeks:
-            _, typical, _ = diary.expected(today_weeks)
-            sentences.append(
-                gettext("Bij het gebruikelijke verloop zou uw pijn nu rond %(expected)s liggen.")
-                % {"expected": number(typical)}
-            )
-
-    sentences.append(_activities_sentence(diary))
-    return " ".join(sentence for sentence in sentences if sentence)
-
-
-def number(value: float) -> str:
-    """One decimal, localised (3,5 in Dutch): tracker.formatting's rule."""
-    return format_number(value)
-
-
-def _change_sentence(baseline: float, mean_7d: float) -> str:
-    if baseline <= 0:
-        if mean_7d <= 0:
-            return gettext("Dat is gelijk aan het begin.")
-        return gettext("Dat is hoger dan aan het begin.")
-    percent = round(abs(baseline - mean_7d) / baseline * 100)
-    if percent == 0:
-        return gettext("Dat is ongeveer gelijk aan het begin.")
-    if mean_7d < baseline:
-        return gettext("Dat is %(percent)s lager dan aan het begin.") % {
-            "percent": format_percent(percent)
-        }
-    return gettext("Dat is %(percent)s hoger dan aan het begin.") % {
-        "percent": format_percent(percent)
-    }
-
-
-def _activities_sentence(diary: Course) -> str:
-    window_start = diary.today - dt.timedelta(days=_WINDOW_DAYS - 1)
-    week = [entry for entry in diary.entries if entry.day >= window_start]
-    if not week:
-        return gettext("U heeft de afgelopen 7 dagen niets ingevuld.")
-    counts = Counter(entry.function for entry in week)
-    sentence = ngettext(
-        "U kon de afgelopen week op %(yes)s van de %(count)s ingevulde dag uw dagelijkse "
-        "activiteiten doen.",
-        "U kon de afgelopen week op %(yes)s van de %(count)s ingevulde dagen uw dagelijkse "
-        "activiteiten doen.",
-        len(week),
-    ) % {"yes": counts[Function.YES], "count": len(week)}
-    partly = counts[Function.PARTLY]
-    if partly:
-        sentence += " " + (
-            ngettext(
-                "Op %(count)s dag lukte dat gedeeltelijk.",
-                "Op %(count)s dagen lukte dat gedeeltelijk.",
-                partly,
-            )
-            % {"count": partly}
-        )
-    return sentence
-
-
-# --- The clinic outcomes figure (a PNG, drawn with matplotlib) -----------------------
-
-
-def outcomes_chart(*, clinic, rows, today: dt.date) -> bytes:
-    """The clinic outcomes figure, cached per clinic, day, language and figures."""
-    key = ":".join(
-        ("outcomes-chart", str(clinic.pk), today.isoformat(), translation.get_language() or "-")
-        + tuple(f"{r.week}-{r.eligible}-{r.improved}-{r.recovered}" for r in rows)
-    )
-    png = cache.get(key)
-    if png is None:
-        png = outcomes_chart_png(rows=rows)
-        cache.set(key, png, CACHE_TIMEOUT)
-    return png
-
-
-def outcomes_chart_png(*, rows) -> bytes:
-    """The clinic outcomes figure as PNG bytes."""
-    figure = outcomes_figure(rows=rows)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
-
-
-def outcomes_figure(*, rows):
-    """Two panels on one week axis. Above, in % of the episodes: the share with a
-    meaningful improvement and the share recovered by weeks 2, 4, 6 and 12 since
-    onset, with the leaflet's 80–90 % within 4–6 weeks as a band labelled as the
-    leaflet's expectation. Below, in % of the pain: how much of the pain at onset
-    is gone on the typical course. The legend sits above the panels, outside the
-    data."""
-    # Imported here, not at module level: importing matplotlib takes ~0.5 s.
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch, Rectangle
-
-    figure = Figure(figsize=(8, 6.4), dpi=100, layout="constrained")
-    FigureCanvasAgg(figure)
-    episodes_ax, pain_ax = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": (3, 2)})
-    weeks = [row.week for row in rows]
-    positions = list(range(len(rows)))
-    width = 0.38
-
-    def share(value: float | None) -> float:
-        return 0.0 if value is None else value * 100
-
-    improved = [share(row.improved_share) for row in rows]
-    recovered = [share(row.recovered_share) for row in rows]
-    handles = [
-        episodes_ax.bar(
-            [p - width / 2 for p in positions], improved, width, color=PAIN_DOT, zorder=3
-        ),
-        episodes_ax.bar(
-            [p + width / 2 for p in positions],
-            recovered,
-            width,
-            color=BAND_FILL,
-            hatch="//",
-            edgecolor=BAND_LINE,
-            zorder=3,
-        ),
-    ]
-    labels = [gettext("Duidelijk verbeterd"), gettext("Hersteld")]
-    for p, a, b, row in zip(positions, improved, recovered, rows, strict=True):
-        if row.eligible:
-            for x, value in ((p - width / 2, a), (p + width / 2, b)):
-                episodes_ax.text(
-                    x,
-                    value + 2,
-                    f"{value:.0f}%",
-                    ha="center",
-                    fontsize=11,
-                    zorder=4,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
-                )
-        else:
-            episodes_ax.text(p, 4, gettext("nog geen"), ha="center", fontsize=11, color=MUTED)
-    # The leaflet's 80–90 % recovered within 4–6 weeks, behind the 4- and 6-week bars.
-    if 4 in weeks and 6 in weeks:
-        left, right = weeks.index(4) - 0.5, weeks.index(6) + 0.5
-        episodes_ax.add_patch(
-            Rectangle(
-                (left, 80),
-                right - left,
-                10,
-                facecolor="#f1f1f1",
-                edgecolor=MARK_LINE,
-                hatch="..",
-                zorder=1,
-            )
-        )
-        handles.append(Patch(facecolor="#f1f1f1", edgecolor=MARK_LINE, hatch=".."))
-        labels.append(
-            gettext("Verwachting volgens de folder: %(share)s hersteld in 4–6 weken")
-            % {"share": "80–90%"}
-        )
-    episodes_ax.set_ylim(0, 112)
-    episodes_ax.set_yticks(range(0, 101, 20))
-    episodes_ax.set_ylabel(gettext("% van de episodes"), fontsize=12)
-    episodes_ax.grid(axis="y", color=GRID)
-    episodes_ax.set_axisbelow(True)
-
-    typical = [(1 - engine.expected_band(week)[1]) * 100 for week in weeks]
-    (line,) = pain_ax.plot(
-        positions, typical, color=MEAN_LINE, linestyle="--", marker="s", zorder=3
-    )
-    for p, value in zip(positions, typical, strict=True):
-        pain_ax.annotate(
-            f"{value:.0f}%",
-            (p, value),
-            xytext=(0, 7),
-            textcoords="offset points",
-            ha="center",
-            fontsize=11,
-        )
-    handles.append(line)
-    labels.append(gettext("Gebruikelijk verloop: deel van de pijn verdwenen"))
-    pain_ax.set_ylim(0, 100)
-    pain_ax.set_yticks(range(0, 101, 25))
-    pain_ax.set_ylabel(gettext("% van de pijn verdwenen"), fontsize=12)
-    pain_ax.grid(axis="y", color=GRID)
-    pain_ax.set_axisbelow(True)
-    pain_ax.set_xticks(positions, [gettext("week %(week)s") % {"week": week} for week in weeks])
-    pain_ax.set_xlim(-0.6, len(rows) - 0.4)
-    for ax in (episodes_ax, pain_ax):
-        ax.tick_params(labelsize=12)
-        ax.spines[["top", "right"]].set_visible(False)
-    figure.legend(handles, labels, loc="outside upper left", ncol=2, fontsize=11, frameon=False)
-    return figure

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from tracker import staff_views, views
+from tracker import caseload_views, diary_views, invitation_views, staff_views, views
 
 
 class DayConverter:
@@ -29,33 +29,33 @@ urlpatterns = [
     ),
     # The patient's own pages.
     path("me/", views.patient_home, name="patient_home"),
-    path("me/start/", views.intake, name="intake"),
-    path("me/checkin/", views.checkin, name="checkin"),
-    path("me/checkin/<day:day>/", views.checkin_day, name="checkin_day"),
-    path("me/red-flags/", views.red_flags, name="red_flags"),
-    path("me/red-flags/<int:pk>/resolve/", views.red_flag_resolve, name="red_flag_resolve"),
-    path("me/risk-factors/", views.risk_factors, name="risk_factors"),
-    path("me/risk-factors/answers/", views.risk_factor_answers, name="risk_factor_answers"),
+    path("me/start/", diary_views.intake, name="intake"),
+    path("me/checkin/", diary_views.checkin, name="checkin"),
+    path("me/checkin/<day:day>/", diary_views.checkin_day, name="checkin_day"),
+    path("me/red-flags/", diary_views.red_flags, name="red_flags"),
+    path("me/red-flags/<int:pk>/resolve/", diary_views.red_flag_resolve, name="red_flag_resolve"),
+    path("me/risk-factors/", diary_views.risk_factors, name="risk_factors"),
+    path("me/risk-factors/answers/", diary_views.risk_factor_answers, name="risk_factor_answers"),
     path("me/progress/", views.progress, name="progress"),
     path("me/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("me/access/", views.access_history, name="access_history"),
     path("me/export.csv", views.export_data, {"fmt": "csv"}, name="export_csv"),
     path("me/export.json", views.export_data, {"fmt": "json"}, name="export_json"),
-    path("me/episode/close/", views.episode_close, name="episode_close"),
-    path("me/episode/new/", views.episode_new, name="episode_new"),
+    path("me/episode/close/", diary_views.episode_close, name="episode_close"),
+    path("me/episode/new/", diary_views.episode_new, name="episode_new"),
     path("me/settings/", views.patient_settings, name="patient_settings"),
     path("me/delete/", views.account_delete, name="account_delete"),
     # Staff.
     path("staff/settings/", staff_views.staff_settings, name="staff_settings"),
-    path("clinic/<slug:slug>/", staff_views.clinic_dashboard, name="clinic_dashboard"),
-    path("clinic/<slug:slug>/caseload.csv", staff_views.caseload_csv, name="caseload_csv"),
-    path("clinic/<slug:slug>/outcomes/", staff_views.clinic_outcomes, name="clinic_outcomes"),
+    path("clinic/<slug:slug>/", caseload_views.clinic_dashboard, name="clinic_dashboard"),
+    path("clinic/<slug:slug>/caseload.csv", caseload_views.caseload_csv, name="caseload_csv"),
+    path("clinic/<slug:slug>/outcomes/", caseload_views.clinic_outcomes, name="clinic_outcomes"),
     path(
         "clinic/<slug:slug>/outcomes.png",
-        staff_views.clinic_outcomes_chart,
+        caseload_views.clinic_outcomes_chart,
         name="clinic_outcomes_chart",
     ),
-    path("clinic/<slug:slug>/invite/", staff_views.invite_patient, name="invite_patient"),
+    path("clinic/<slug:slug>/invite/", invitation_views.invite_patient, name="invite_patient"),
     path(
         "clinic/<slug:slug>/patients/<int:pk>/", staff_views.patient_detail, name="patient_detail"
     ),
@@ -71,12 +71,12 @@ urlpatterns = [
     ),
     path(
         "clinic/<slug:slug>/patients/<int:pk>/invite-again/",
-        staff_views.invitation_resend,
+        invitation_views.invitation_resend,
         name="invitation_resend",
     ),
     path(
         "clinic/<slug:slug>/patients/<int:pk>/sign-in-link/",
-        staff_views.sign_in_link,
+        invitation_views.sign_in_link,
         name="sign_in_link",
     ),
     path(

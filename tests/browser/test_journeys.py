@@ -298,6 +298,13 @@ def test_a_red_flag_reaches_the_physio_by_email_who_records_the_call(
     onset = timezone.localdate() - dt.timedelta(days=10)
     for number in range(1, 21):  # a caseload longer than a screen
         calm = make_patient(clinic, username=f"calm-{number}", physio=physio, onset=onset)
+        # Names as a clinic has them, one of them long (it wraps, never widens the table).
+        calm.user.first_name, calm.user.last_name = (
+            ("Anne-Marie", "van der Heijden-Vermeulen")
+            if number == 7
+            else ("Sem", f"Bakker {number}")
+        )
+        calm.user.save()
         diary(calm.episodes.get(), 9, pain=2 + number % 5)
     flagged = make_patient(
         clinic, username="flagged", physio=physio, onset=onset, phone="06-12345678", language=lang

@@ -12,7 +12,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from advice import simulate
+from advice import cohorts
 from advice.engine import expected_band
 from tracker.models import Clinic, Function, Language, RedFlag, WorkStatus
 
@@ -205,10 +205,10 @@ def plan_diary(
     # independently or in bad spells; the courses that show one level vary
     # independently, so each shows its level.
     if course in (TYPICAL, SPARSE, RED_FLAG):
-        variation = rng.choice(simulate.VARIATIONS)
+        variation = rng.choice(cohorts.VARIATIONS)
     else:
-        variation = simulate.INDEPENDENT
-    noise = simulate.daily_variation(rng, variation, (today - first).days + 1)
+        variation = cohorts.INDEPENDENT
+    noise = cohorts.daily_variation(rng, variation, (today - first).days + 1)
     by_day = {first + dt.timedelta(days=n): value for n, value in enumerate(noise)}
     entries = []
     logged = _logged_days(course=course, rng=rng, first=first, today=today)
