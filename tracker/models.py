@@ -647,3 +647,6 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The access log cannot be deleted from.")
+
+
+from tracker.goal_models import Goal, GoalRating, GoalStatus  # noqa: E402,F401
