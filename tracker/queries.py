@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Contains
 
 from advice import engine
+from tracker.goal_queries import caseload_annotations
 from tracker.models import Clinic, DailyEntry, Episode, RedFlagReport, RiskFactorAnswer, User
 
 STALE_DAYS = 3
@@ -191,6 +192,7 @@ def _in_view(
                 Value(0),
             ),
         )
+        episodes = episodes.annotate(**caseload_annotations())  # goals column
     if rows or filters.stale or filters.sort.lstrip("-") == "last":
         episodes = episodes.annotate(last_day=Subquery(entries.order_by("-day").values("day")[:1]))
     if filters.mine:

@@ -23,6 +23,8 @@ from tracker import charts, exports, passwords, queries, services, summary
 from tracker.access import STAFF_ROLES, clinic_for_staff, patient_for_staff, role_of
 from tracker.audit import log_access
 from tracker.forms import CloseEpisodeForm, ContactForm, InvitationForm, StaffSettingsForm
+from tracker.goal_queries import caseload_cell, clinic_goal_outcomes
+from tracker.goal_views import record_goals
 from tracker.models import AccessLog, CaseloadVisit, Clinic, Episode
 
 PAGE_SIZE = 50
@@ -206,6 +208,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _("laatste registratie"),
             _("risicofactoren"),
             _("melding nog niet gezien"),
+            _("doelen: beter / gelijk / slechter"),
             _("versie regels"),
         ]
     ]
@@ -228,6 +231,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 episode.last_day,
                 episode.risk_factors_yes,
                 episode.alert_unacknowledged,
+                caseload_cell(episode),
                 episode.rules_version,
             ]
         )
@@ -301,6 +305,7 @@ def _record_page(
                 diary,
                 changes=charts.level_changes(assessments, first=episode.onset, today=today),
             ),
+            goals=record_goals(episode=episode),
         )
     return render(request, "tracker/patient_detail.html", context)
 
@@ -448,6 +453,7 @@ def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
                 for level, count in queries.level_counts(clinic=clinic).items()
             ],
             "rules_versions": queries.rules_versions(clinic=clinic),
+            "goal_rows": clinic_goal_outcomes(clinic=clinic, today=today),
             "current_rules": engine.RULES_VERSION,
             "today": today,
         },

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from tracker import staff_views, views
+from tracker import goal_urls, staff_views, views
 
 
 class DayConverter:
@@ -85,3 +85,5 @@ urlpatterns = [
         name="staff_episode_close",
     ),
 ]
+
+urlpatterns += goal_urls.urlpatterns  # the goals (Patiënt Specifieke Klachten)

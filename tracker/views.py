@@ -34,6 +34,7 @@ from tracker.forms import (
     RiskFactorForm,
     SettingsForm,
 )
+from tracker.goal_views import first_visit_offer, progress_goals, weekly_rating_due
 from tracker.invitations import invitation_tokens
 from tracker.models import AccessLog, Clinic, Patient, RiskFactorAnswer
 
@@ -207,6 +208,8 @@ def checkin_day(request: HttpRequest, day: dt.date) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Aangepast voor %(day)s.") % {"day": day_text})
+            if weekly_rating_due(episode=episode, today=today):  # the weekly goals screen
+                return redirect("tracker:goals_week")
             return redirect("tracker:patient_home")
     return render(
         request,
@@ -352,6 +355,7 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
                     episode=episode, today=timezone.localdate()
                 ),
             ),
+            "goals_offer": first_visit_offer(episode=episode),
         },
     )
 
@@ -383,6 +387,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             "entries": charts.table_rows(entries),
             "trend": charts.trend_in_words(diary),
             "chart": charts.progress_chart(diary, changes=changes),
+            "goals": progress_goals(episode=episode, today=today),
         },
     )
 
