@@ -28,10 +28,11 @@ from django.utils.translation import gettext, ngettext
 
 from advice import content, engine
 from tracker import charts, queries, services
+from tracker.goal_exports import summary_lines
 from tracker.models import Episode
 
 CACHE_TIMEOUT = 24 * 60 * 60  # seconds; the day is part of the key anyway
-LAYOUT_VERSION = "1"  # part of the cache key: bump when the drawing changes
+LAYOUT_VERSION = "2"  # part of the cache key: bump when the drawing changes
 
 A4_INCHES = (8.27, 11.69)
 _MARGIN = 0.75  # inches, left and right
@@ -73,13 +74,14 @@ class Summary:
     means: tuple[tuple[float, float | None], ...]
     band: tuple[tuple[float, float, float, float], ...]  # (weeks, faster, typical, slower)
     x_max: float
+    goals: tuple[tuple[str, str], ...] = ()  # (the activity, its scores in words)
 
     def digest(self) -> str:
         return hashlib.sha256(repr(astuple(self)).encode()).hexdigest()
 
 
 def summary_of(*, episode: Episode, today: dt.date) -> Summary:
-    """Read what the page shows (five queries, none for the patient and clinic,
+    """Read what the page shows (five queries, and the goals; none for the patient and clinic,
     which the access helpers have loaded)."""
     services.episode_refresh(episode=episode, today=today)
     patient = episode.patient
@@ -160,6 +162,7 @@ def summary_of(*, episode: Episode, today: dt.date) -> Summary:
         means=tuple((diary.weeks(d), mean) for d, mean in diary.means),
         band=band,
         x_max=x_max,
+        goals=summary_lines(episode),
     )
 
 
@@ -282,6 +285,8 @@ def _sections(page: _Page, summary: Summary) -> None:
     page.items(summary.red_flags, empty=gettext("Geen alarmsignalen gemeld."))
     page.heading(gettext("Risicofactoren: met ja beantwoord"))
     page.items(summary.risk_factors, empty=gettext("Geen enkele met ja beantwoord."))
+    page.heading(gettext("Doelen van de patiënt (0 = geen probleem, 10 = onmogelijk)"))
+    page.items(summary.goals, empty=gettext("Geen doelen gekozen."))
 
     page.heading(gettext("Praktijk"))
     page.line(
