@@ -145,6 +145,7 @@ class GoalChangeForm(forms.Form):
             (GoalStatus.DROPPED, _("Gestopt")),
             (REWORD, _("Anders omschrijven")),
         ],
+        widget=forms.RadioSelect,
         error_messages={
             "required": _("Kies wat er verandert."),
             "invalid_choice": _("Kies wat er verandert."),
