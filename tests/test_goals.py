@@ -721,8 +721,12 @@ class GoalFormsBadInputTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         clinic = make_clinic("clinic-a")
+        cls.physio = make_physio(clinic, username="physio-a")
         cls.patient = make_patient(
-            clinic, username="patient-a", onset=timezone.localdate() - dt.timedelta(days=20)
+            clinic,
+            username="patient-a",
+            physio=cls.physio,
+            onset=timezone.localdate() - dt.timedelta(days=20),
         )
         cls.episode = cls.patient.episodes.get()
 
@@ -790,4 +794,41 @@ class GoalFormsBadInputTests(TestCase):
         else:
             assert response.status_code == 200 or not data
             assert rating is None
+        self.assert_nothing_invalid_stored()
+
+    @fuzz(40)
+    @given(
+        data=form_data(
+            {
+                "action": st.sampled_from(["achieved", "dropped", "reword"]),
+                "activity": ACTIVITIES,
+                "score": SCORES,
+            }
+        )
+    )
+    def test_a_physio_closes_or_rewords_a_goal_only_with_a_complete_form(self, data):
+        (goal,) = choose(self.patient, ("Fietsen", 6))
+        url = reverse("tracker:staff_goal_change", args=["clinic-a", self.patient.pk, goal.pk])
+        response = client_for(self.physio).post(
+            url, {f"goal{goal.pk}-{name}": value for name, value in data.items()}
+        )
+        goal.refresh_from_db()
+        action = last(data.get("action"))
+        activity = " ".join((last(data.get("activity")) or "").split())
+        score = last(data.get("score"))
+        complete = action in ("achieved", "dropped") or (
+            action == "reword" and activity and score in [str(n) for n in range(11)]
+        )
+        if response.status_code == 302:
+            assert complete
+            if action == "reword":
+                assert goal.status == GoalStatus.REWORDED
+                new = goal.replaced_by
+                assert (new.activity, new.ratings.get().score) == (activity, int(score))
+            else:
+                assert goal.status == action
+        else:
+            assert response.status_code == 200
+            assert b'id="form-errors"' in response.content
+            assert goal.is_active and not goal.ratings.exclude(week=0).exists()
         self.assert_nothing_invalid_stored()

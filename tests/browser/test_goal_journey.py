@@ -8,15 +8,23 @@ docs/screenshots/goals-week.png and goals-progress.png for the README."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import SCREENSHOTS, log_in
+from tests.browser.conftest import (
+    SCREENSHOTS,
+    log_in,
+    make_totp_device,
+    pass_two_factor,
+    switch_language,
+)
 from tests.browser.test_journeys import PHONE, answer, main_menu, screenshot, t, use_language_cookie
-from tests.factories import make_clinic, make_patient
+from tests.factories import make_clinic, make_patient, make_physio
+from tracker import goals
 from tracker.goal_models import Goal, GoalRating
 
 on_a_phone = pytest.mark.parametrize("context_options", [PHONE], ids=["phone"])
@@ -158,3 +166,91 @@ def test_a_patient_chooses_two_goals_scores_them_a_week_later_and_sees_their_cou
 
     ratings = GoalRating.objects.filter(goal__episode__patient=patient, week=1)
     assert sorted(ratings.values_list("goal__activity", "score")) == sorted([(dog, 4), (child, 8)])
+
+    # The dog is walked again: marked achieved, which frees a second place.
+    section.get_by_role("link", name=t(lang, "Doelen kiezen of afsluiten")).tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(lang, "Uw doelen"))
+    with page.expect_navigation():
+        # The button's name holds the goal it closes (visually hidden).
+        page.get_by_role("button", name=re.compile(f"^{t(lang, 'Gelukt')}\\W+{dog}$")).tap()
+    expect(page.get_by_role("status")).to_contain_text(dog)
+    expect(page.get_by_role("heading", name=t(lang, "Afgesloten doelen"))).to_be_visible()
+    expect(page.locator("#id_activity_2")).to_be_visible()
+    expect(page.locator("#id_activity_3")).to_have_count(0)
+    check_page("goals-manage")
+    assert Goal.objects.get(activity=dog).status == "achieved"
+
+
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.mark.parametrize("context_options", [LAPTOP], ids=["laptop"])
+def test_a_physio_scores_and_rewords_goals_with_the_patient(page: Page, check_page, lang):
+    clinic = make_clinic("de-rugzak", name="Praktijk De Rugzak", city="Tilburg")
+    physio = make_physio(clinic, username="physio-rugzak")
+    device = make_totp_device(physio)
+    patient = make_patient(
+        clinic,
+        username="patient-goals",
+        physio=physio,
+        onset=timezone.localdate() - dt.timedelta(days=20),
+    )
+    week_ago = timezone.localdate() - dt.timedelta(days=8)
+    sitting, garden = goals.goals_choose(
+        episode=patient.episodes.get(),
+        goals=[("Een uur zitten op mijn werk", 8), ("Tuinieren", 6)],
+        by=patient.user,
+        today=week_ago,
+    )
+
+    page.goto("/login/")
+    switch_language(page, lang)
+    log_in(page, physio)
+    pass_two_factor(page, device)
+    page.goto(f"/clinic/{clinic.slug}/patients/{patient.pk}/")
+    record = page.get_by_role("region", name=t(lang, "Doelen van de patiënt"))
+    expect(record.get_by_role("img")).to_have_count(2)
+    check_page("record-goals")
+    record.get_by_role(
+        "link", name=t(lang, "Doelen samen met de patiënt kiezen, scoren of wijzigen")
+    ).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(str(patient))
+    check_page("staff-goals")
+
+    # This week's scores, given at the visit: one goal clearly better.
+    page.locator(f"label[for=id_goal_{sitting.pk}_4]").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=t(lang, "Scores vastleggen")).click()
+    expect(page.get_by_role("status")).to_contain_text(t(lang, "De scores zijn vastgelegd."))
+    expect(page.get_by_text(t(lang, "Duidelijk beter"))).to_be_visible()
+
+    # Gardening worded anew: forgotten score first, then complete.
+    garden_section = page.get_by_role("region", name="Tuinieren")
+    garden_section.get_by_text(t(lang, "Afsluiten of anders omschrijven")).click()
+    # The radios are visually hidden (Bootstrap's btn-check): click the label.
+    garden_section.get_by_text(t(lang, "Anders omschrijven"), exact=True).click()
+    expect(garden_section.get_by_label(t(lang, "Anders omschrijven"), exact=True)).to_be_checked()
+    garden_section.get_by_label(t(lang, "Nieuwe omschrijving")).fill("Een uur tuinieren")
+    with page.expect_navigation():
+        garden_section.get_by_role("button", name=t(lang, "Vastleggen")).click()
+    garden_section = page.get_by_role("region", name="Tuinieren")
+    expect(garden_section.get_by_role("alert")).to_contain_text(
+        t(lang, "Kies een getal van 0 tot 10.")
+    )
+    expect(garden_section.get_by_label(t(lang, "Nieuwe omschrijving"))).to_have_value(
+        "Een uur tuinieren"
+    )
+    check_page("staff-goals-errors")
+    garden_section.locator(f"label[for=id_goal{garden.pk}-score_5]").click()
+    with page.expect_navigation():
+        garden_section.get_by_role("button", name=t(lang, "Vastleggen")).click()
+    expect(page.get_by_role("region", name="Een uur tuinieren")).to_contain_text(
+        t(lang, "Eerder omschreven als: %(old)s.") % {"old": "Tuinieren"}
+    )
+    check_page("staff-goals-reworded")
+
+    page.goto(f"/clinic/{clinic.slug}/outcomes/")
+    expect(page.locator("table.goal-outcomes")).to_be_visible()
+    check_page("outcomes-goals")
+    assert Goal.objects.get(activity="Tuinieren").status == "reworded"
+    assert Goal.objects.get(activity="Een uur tuinieren").created_by == physio
