@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
+from tracker.goal_board import goal_board
 from tracker.goal_models import Goal, GoalRating, GoalStatus
-from tracker.goals import goal_board
 
 
 def episode_goals(episode) -> list[dict]:

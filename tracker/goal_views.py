@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from advice import goals as psk
+from tracker import goal_board
 from tracker import goals as goal_service
 from tracker.access import (
     clinic_for_staff,
@@ -65,7 +66,7 @@ def goals(request: HttpRequest) -> HttpResponse:
     if episode is None or episode.intake_done_at is None:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
-    board = goal_service.goal_board(episode=episode, today=today)
+    board = goal_board.goal_board(episode=episode, today=today)
     next_key, next_url = _next_url(request)
     form = GoalChoiceForm(request.POST or None, places=board.free) if board.free else None
     if form is not None and form.is_valid():
@@ -132,7 +133,7 @@ def goals_week(request: HttpRequest) -> HttpResponse:
     if episode is None or episode.intake_done_at is None:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
-    board = goal_service.goal_board(episode=episode, today=today)
+    board = goal_board.goal_board(episode=episode, today=today)
     if not board.due:
         if request.method == "POST":
             messages.info(request, _("Uw doelen zijn deze week al gescoord."))
@@ -161,9 +162,9 @@ def goals_week(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/goals/week.html", {"form": form, "goals": board})
 
 
-def progress_goals(*, episode, today) -> goal_service.GoalBoard:
+def progress_goals(*, episode, today) -> goal_board.GoalBoard:
     """The progress page's goals (two queries)."""
-    return goal_service.goal_board(episode=episode, today=today)
+    return goal_board.goal_board(episode=episode, today=today)
 
 
 def weekly_rating_due(*, episode, today) -> bool:
@@ -173,16 +174,16 @@ def weekly_rating_due(*, episode, today) -> bool:
 
 def first_visit_offer(*, episode) -> bool:
     """The end of the first visit offers to choose goals (one query)."""
-    return goal_service.first_visit_offer(episode=episode)
+    return goal_board.first_visit_offer(episode=episode)
 
 
 # --- The physiotherapist -----------------------------------------------------------
 
 
-def record_goals(*, episode) -> goal_service.GoalBoard:
+def record_goals(*, episode) -> goal_board.GoalBoard:
     """The patient's record: the goals with their scores and who gave them (two
     queries; the record's own access-log entry covers them)."""
-    return goal_service.goal_board(episode=episode, who=True)
+    return goal_board.goal_board(episode=episode, who=True)
 
 
 def _episode(patient: Patient):
@@ -216,7 +217,7 @@ def _staff_page(
     _log(request, patient, episode, "goals.view", AccessLog.Action.READ)
     context = {"clinic": clinic, "patient": patient, "episode": episode, "goals": None}
     if episode is not None:
-        board = goal_service.goal_board(episode=episode, who=True)
+        board = goal_board.goal_board(episode=episode, who=True)
         unscored = [
             line.goal for line in board.active if line.this_week is None or line.this_week.skipped
         ]
@@ -253,7 +254,7 @@ def staff_goals(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _staff_page(request, clinic, patient)
     episode = _open_episode(patient)
-    board = goal_service.goal_board(episode=episode)
+    board = goal_board.goal_board(episode=episode)
     if not board.free:
         messages.info(request, _("Er zijn al drie doelen. Sluit er eerst een af."))
         return redirect("tracker:staff_goals", slug=clinic.slug, pk=patient.pk)
@@ -277,7 +278,7 @@ def staff_goals_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     clinic = clinic_for_staff(request, slug)
     patient = patient_for_staff(request, clinic=clinic, pk=pk)
     episode = _open_episode(patient)
-    board = goal_service.goal_board(episode=episode)
+    board = goal_board.goal_board(episode=episode)
     form = GoalRatingForm(request.POST, goals=[line.goal for line in board.active], required=False)
     if form.is_valid():
         try:
