@@ -49,12 +49,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import World, client_for, make_world
 from tests.factories import make_entry, make_patient
-from tracker import assessment
+from tracker import assessment, goals
 from tracker.invitations import invitation_tokens
 from tracker.models import (
     AccessLog,
     DailyEntry,
     Episode,
+    Goal,
     Membership,
     RedFlag,
     RedFlagReport,
@@ -88,6 +89,7 @@ class Things:
     failure: AccessFailureLog
     access_log: AccessLog
     membership: Membership
+    goal_a: Goal
     # Each persona's session, logged in once per module (see `client`).
     cookies: dict[str, SimpleCookie] = field(default_factory=dict)
 
@@ -143,6 +145,9 @@ def make_things() -> Things:
             event="caseload.list", action="R", username="x", role="physio", grounds="test"
         ),
         membership=Membership.objects.get(user=world.physio_a),
+        goal_a=goals.goals_choose(
+            episode=episode_a, goals=[("De hond uitlaten", 6)], by=world.patient_a.user
+        )[0],
     )
     for persona in PERSONAS[1:]:
         things.cookies[persona] = client_for(things.user(persona)).cookies
@@ -342,6 +347,26 @@ def todays_page(things: Things) -> str:
     return reverse("tracker:checkin_day", args=[timezone.localdate()])
 
 
+def goal_a(things: Things) -> dict:
+    return {"pk": things.goal_a.pk}
+
+
+def goal_a_of_patient_a(things: Things) -> dict:
+    return patient_a_at_clinic_a(things) | {"goal": things.goal_a.pk}
+
+
+def goal_missing(things: Things) -> list[dict]:
+    return [
+        {"slug": MISSING_SLUG, "pk": things.world.patient_a.pk, "goal": things.goal_a.pk},
+        {"slug": things.world.clinic_a.slug, "pk": MISSING_PK, "goal": things.goal_a.pk},
+        {"slug": things.world.clinic_a.slug, "pk": things.world.patient_a.pk, "goal": MISSING_PK},
+    ]
+
+
+def patient_a_goals(things: Things) -> str:
+    return reverse("tracker:staff_goals", kwargs=patient_a_at_clinic_a(things))
+
+
 def home_of(persona: str) -> Outcome:
     return redirect(
         {
@@ -480,6 +505,41 @@ SITE = {
         missing=patient_missing,
         data=lambda t: {"outcome": "recovered", "confirm": "on"},
     ),
+    # The patient's own goals (Patiënt Specifieke Klachten).
+    "tracker:goals": Entry(get=patient_only()),
+    # The weekly rating, only when it is due (patient A's goal was chosen today).
+    "tracker:goals_week": Entry(get=patient_only(redirect("tracker:patient_home"))),
+    "tracker:goal_close": Entry(
+        get=everyone(NOT_ALLOWED),
+        post={
+            "anonymous": LOGIN,
+            "patient_a": redirect("tracker:goals"),
+            "patient_b": NOT_FOUND,
+            "physio_a": FORBIDDEN,
+            "physio_b": FORBIDDEN,
+            "admin": FORBIDDEN,
+        },
+        kwargs=goal_a,
+        missing=lambda t: [{"pk": MISSING_PK}],
+        data=lambda t: {"status": "achieved"},
+    ),
+    "tracker:staff_goals": Entry(
+        get=clinic_a_staff(), kwargs=patient_a_at_clinic_a, missing=patient_missing
+    ),
+    # Nothing scored: the page again, with the form's error.
+    "tracker:staff_goals_rate": Entry(
+        get=everyone(NOT_ALLOWED),
+        post=clinic_a_staff(OK),
+        kwargs=patient_a_at_clinic_a,
+        missing=patient_missing,
+    ),
+    "tracker:staff_goal_change": Entry(
+        get=everyone(NOT_ALLOWED),
+        post=clinic_a_staff(redirect(patient_a_goals)),
+        kwargs=goal_a_of_patient_a,
+        missing=goal_missing,
+        data=lambda t: {f"goal{t.goal_a.pk}-action": "achieved"},
+    ),
     # A physiotherapist's (or admin's) own settings; patients have their own page.
     "tracker:staff_settings": Entry(
         get={
@@ -519,10 +579,12 @@ ADMIN_OBJECTS: dict[str, Callable[[Things], object]] = {
     "tracker.episode": lambda t: t.episode_a,
     "tracker.dailyentry": lambda t: t.entry_a,
     "tracker.accesslog": lambda t: t.access_log,
+    "tracker.goal": lambda t: t.goal_a,
 }
 # Admin pages the ModelAdmin refuses the admin (has_*_permission is False): 403.
 ADMIN_REFUSED = {
     "tracker.accesslog": {"add", "delete"},  # the access log is append-only
+    "tracker.goal": {"add"},  # goals are chosen in the app, by the patient or with them
     "axes.accessattempt": {"add"},
     "axes.accesslog": {"add"},
     "axes.accessfailurelog": {"add"},

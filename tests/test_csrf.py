@@ -45,6 +45,8 @@ from tracker.models import (
     ContactRecord,
     DailyEntry,
     Episode,
+    Goal,
+    GoalRating,
     Patient,
     RedFlag,
     RedFlagReport,
@@ -200,6 +202,23 @@ def risk_factors_due(client: Client, t: Things) -> str:
     return reverse("tracker:risk_factors")
 
 
+def goal_a_chosen_a_week_ago(t: Things) -> None:
+    """Patient A's goal was chosen seven days ago: this week's score is due."""
+    week_ago = timezone.localdate() - dt.timedelta(days=7)
+    Goal.objects.filter(pk=t.goal_a.pk).update(started_on=week_ago)
+    GoalRating.objects.filter(goal=t.goal_a).update(rated_on=week_ago)
+
+
+def weekly_goals_due(client: Client, t: Things) -> str:
+    goal_a_chosen_a_week_ago(t)
+    return reverse("tracker:goals_week")
+
+
+def staff_scores_due(client: Client, t: Things) -> str:
+    goal_a_chosen_a_week_ago(t)
+    return url_of("tracker:staff_goals_rate", t)
+
+
 def new_passwords(t: Things) -> dict:
     return {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
 
@@ -246,6 +265,20 @@ SITE_POSTS = {
         "physio_a", lambda t: {"outcome": "improved", "confirm": "on"}, True
     ),
     "tracker:staff_settings": Post("physio_a", lambda t: {}, True),
+    "tracker:goals": Post("patient_a", lambda t: {"activity_1": "Fietsen", "score_1": "6"}, True),
+    "tracker:goal_close": Post("patient_a", lambda t: {"status": "dropped"}, True),
+    "tracker:goals_week": Post(
+        "patient_a", lambda t: {f"goal_{t.goal_a.pk}": "4"}, True, weekly_goals_due
+    ),
+    "tracker:staff_goals": Post(
+        "physio_a", lambda t: {"activity_1": "Tuinieren", "score_1": "7"}, True
+    ),
+    "tracker:staff_goals_rate": Post(
+        "physio_a", lambda t: {f"goal_{t.goal_a.pk}": "5"}, True, staff_scores_due
+    ),
+    "tracker:staff_goal_change": Post(
+        "physio_a", lambda t: {f"goal{t.goal_a.pk}-action": "achieved"}, True
+    ),
     "tracker:invitation_resend": Post("physio_a"),
     "tracker:sign_in_link": Post("physio_a"),
 }

@@ -512,8 +512,9 @@ def test_the_patient_detail_uses_a_fixed_number_of_queries(world, size, django_a
     assessment.reassess(episodes=[episode])
     url = reverse("tracker:patient_detail", args=[world.clinic_a.slug, world.patient_a.pk])
     # session, user, two-factor device, role, clinic, patient, access log,
-    # episodes, entries, red flags, risk factors, assessments, contacts
-    with django_assert_num_queries(13):
+    # episodes, entries, red flags, risk factors, assessments, contacts, goals
+    # (their scores are one more when there are goals: tests/test_goals.py)
+    with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
 
 
@@ -526,3 +527,18 @@ def test_an_episode_whose_diary_started_late_does_not_count_for_the_early_weeks(
     )
     eligible = {row.week: row.eligible for row in response.context["rows"]}
     assert eligible == {2: 0, 4: 0, 6: 1, 12: 0}
+
+
+def test_a_lone_day_in_the_sparkline_is_drawn_where_it_belongs_on_a_dutch_page(world):
+    """A day without neighbours is a dot; its coordinates are SVG numbers (52.9),
+    never the Dutch 52,9 that a browser cannot place."""
+    episode = world.patient_a.episodes.get()
+    today = timezone.localdate()
+    make_entry(episode, today - dt.timedelta(days=10), pain=5)  # day 17 of 28, alone
+    make_entry(episode, today - dt.timedelta(days=1), pain=3)
+    make_entry(episode, today, pain=3)
+    assessment.reassess(episodes=[episode])
+    page = dashboard(world.physio_a, world.clinic_a).content.decode()
+    assert '<html lang="nl"' in page
+    dots = re.findall(r'<circle cx="([^"]+)" cy="([^"]+)" r="1.8"/>', page)
+    assert dots == [("52.9", "10.0")]

@@ -17,7 +17,17 @@ from django.utils import timezone
 from advice.engine import DayEntry, assess
 from tests.factories import make_patient
 from tracker import demo
-from tracker.models import Clinic, DailyEntry, Episode, Membership, Patient, RedFlagReport, User
+from tracker.models import (
+    Clinic,
+    DailyEntry,
+    Episode,
+    Goal,
+    GoalRating,
+    Membership,
+    Patient,
+    RedFlagReport,
+    User,
+)
 
 pytestmark = pytest.mark.django_db
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
@@ -74,6 +84,11 @@ def database_state() -> dict:
         ),
         "red_flags": sorted(
             RedFlagReport.objects.values_list("episode__patient__user", "code", "reported_at")
+        ),
+        "goals": sorted(
+            GoalRating.objects.values_list(
+                "goal__episode__patient__user", "goal__activity", "week", "rated_on", "score"
+            )
         ),
     }
 
@@ -320,3 +335,34 @@ def test_a_rerun_without_clinic_spreads_the_patients_again():
     seed(patients=8)
     assert Patient.objects.values("clinic").distinct().count() == 8
     assert not Patient.objects.exclude(physio__memberships__clinic=models.F("clinic")).exists()
+
+
+def test_demo_patients_have_goals_scored_each_week_since_their_diary_began():
+    """So the goals column, the record and the progress page show something."""
+    seed(patients=24, days=60)
+    goals = list(Goal.objects.select_related("episode").prefetch_related("ratings"))
+    patients = {goal.episode.patient_id for goal in goals}
+    assert 8 <= len(patients) <= 22  # about two in three
+    today = timezone.localdate()
+    for goal in goals:
+        first_day = goal.episode.entries.order_by("day").first().day
+        assert goal.started_on == first_day and goal.place in (1, 2, 3)
+        weeks = [rating.week for rating in goal.ratings.order_by("week")]
+        assert weeks == list(range((today - goal.started_on).days // 7 + 1))
+        start = goal.ratings.get(week=0)
+        assert start.score is not None and start.rated_on == goal.started_on
+        assert all(0 <= r.score <= 10 for r in goal.ratings.all() if r.score is not None)
+    # Goals get easier as the pain eases: on the whole the latest score is lower.
+    recovered = [
+        goal
+        for goal in goals
+        if demo.course_for(int(goal.episode.patient.user.username.rsplit("-", 1)[1]))
+        == demo.RECOVERED
+    ]
+    assert recovered
+    assert all(
+        goal.ratings.exclude(score=None).order_by("week").last().score
+        < goal.ratings.get(week=0).score
+        for goal in recovered
+        if goal.ratings.count() > 3
+    )

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from tracker.models import Clinic, Patient, RedFlagReport
+from tracker.models import Clinic, Goal, Patient, RedFlagReport
 
 STAFF_ROLES = frozenset({"admin", "physio"})
 
@@ -55,3 +55,20 @@ def red_flag_for_self(request: HttpRequest, pk: int) -> RedFlagReport:
     return get_object_or_404(
         RedFlagReport.objects.select_related("episode"), pk=pk, episode__patient=patient
     )
+
+
+def goal_for_self(request: HttpRequest, pk: int) -> Goal:
+    """One of the logged-in patient's own goals; staff get 403."""
+    patient = patient_for_self(request)
+    return get_object_or_404(
+        Goal.objects.select_related("episode"), pk=pk, episode__patient=patient
+    )
+
+
+def goal_for_staff(request: HttpRequest, *, patient: Patient, pk: int) -> Goal:
+    """A goal of this patient (found with patient_for_staff), scoped to the user's
+    clinics once more: another patient's goal, like another clinic's, is a 404."""
+    goals = Goal.objects.filter(
+        episode__patient=patient, episode__patient__in=Patient.objects.for_staff(request.user)
+    )
+    return get_object_or_404(goals.select_related("episode"), pk=pk)

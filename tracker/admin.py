@@ -303,3 +303,6 @@ class AccessLogAdmin(admin.ModelAdmin):
 
 
 admin.site.login_form = AdminLoginForm
+
+
+from tracker import goal_admin  # noqa: E402,F401  (the goals: tracker/goal_admin.py)

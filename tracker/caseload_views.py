@@ -27,6 +27,7 @@ from tracker import (
 )
 from tracker.access import clinic_for_staff
 from tracker.audit import log_access
+from tracker.goal_queries import caseload_cell, clinic_goal_outcomes
 from tracker.models import AccessLog, CaseloadVisit, Clinic
 
 PAGE_SIZE = 50
@@ -208,6 +209,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
             _("laatste registratie"),
             _("risicofactoren"),
             _("melding nog niet gezien"),
+            _("doelen: beter / gelijk / slechter"),
             _("versie regels"),
         ]
     ]
@@ -230,6 +232,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 episode.last_day,
                 episode.risk_factors_yes,
                 episode.alert_unacknowledged,
+                caseload_cell(episode),
                 episode.rules_version,
             ]
         )
@@ -257,6 +260,7 @@ def clinic_outcomes(request: HttpRequest, slug: str) -> HttpResponse:
                 for level, count in queries.level_counts(clinic=clinic).items()
             ],
             "rules_versions": queries.rules_versions(clinic=clinic),
+            "goal_rows": clinic_goal_outcomes(clinic=clinic, today=today),
             "current_rules": engine.RULES_VERSION,
             "today": today,
         },

@@ -34,6 +34,7 @@ from tracker.diary_forms import (
     RiskFactorForm,
 )
 from tracker.formatting import format_day
+from tracker.goal_views import first_visit_offer, weekly_rating_due
 from tracker.models import DailyEntry, RiskFactorAnswer
 
 
@@ -131,6 +132,8 @@ def checkin_day(request: HttpRequest, day: dt.date) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Aangepast voor %(day)s.") % {"day": day_text})
+            if weekly_rating_due(episode=episode, today=today):  # the weekly goals screen
+                return redirect("tracker:goals_week")
             return redirect("tracker:patient_home")
     return render(
         request,
@@ -276,6 +279,7 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
                     episode=episode, today=timezone.localdate()
                 ),
             ),
+            "goals_offer": first_visit_offer(episode=episode),
         },
     )
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from advice import content
+from tracker.goal_exports import episode_goals, goal_rows
 from tracker.models import (
     AccessLog,
     AssessmentRecord,
@@ -120,6 +121,7 @@ def patient_data(patient: Patient) -> dict:
                     }
                     for record in episode.assessments.all()
                 ],
+                "goals": episode_goals(episode),
             }
             for episode in episodes
         ],
@@ -296,6 +298,7 @@ def patient_rows(patient: Patient) -> Iterator[list]:
                 record.rules_version,
             ]
             yield [kind, number, item, _label(AssessmentRecord, "message"), record.message]
+        yield from goal_rows(episode, number)
     kind = _("Inzage door de praktijk")
     records = AccessLog.objects.filter(patient_ref=patient.pseudonym).order_by("at")
     for item, record in enumerate(records, start=1):

@@ -30,6 +30,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Contains
 
 from advice import engine
+from tracker.goal_queries import caseload_annotations
 from tracker.models import Clinic, DailyEntry, Episode, RedFlagReport, RiskFactorAnswer, User
 
 STALE_DAYS = 3
@@ -191,6 +192,7 @@ def _in_view(
                 Value(0),
             ),
         )
+        episodes = episodes.annotate(**caseload_annotations())  # goals column
     if rows or filters.stale or filters.sort.lstrip("-") == "last":
         episodes = episodes.annotate(last_day=Subquery(entries.order_by("-day").values("day")[:1]))
     if filters.mine:
@@ -263,11 +265,10 @@ class Sparkline:
         return [" ".join(segment) for segment in segments]
 
     @property
-    def dots(self) -> list[tuple[float, float]]:
-        """Single days with no neighbour, drawn as dots."""
-        return [
-            tuple(map(float, segment.split(","))) for segment in self.segments if " " not in segment
-        ]
+    def dots(self) -> list[tuple[str, str]]:
+        """Single days with no neighbour, drawn as dots: their coordinates as SVG
+        numbers (text, so a Dutch page does not write 12,5)."""
+        return [tuple(segment.split(",")) for segment in self.segments if " " not in segment]
 
     @property
     def last(self) -> int | None:

@@ -26,11 +26,12 @@ from django.utils.translation import gettext
 
 from advice import content, engine, words
 from tracker import assessment, charts, courses
+from tracker.goal_exports import summary_lines
 from tracker.models import Episode
 from tracker.summary_page import date_text, draw
 
 CACHE_TIMEOUT = 24 * 60 * 60  # seconds; the day is part of the key anyway
-LAYOUT_VERSION = "1"  # part of the cache key: bump when the drawing changes
+LAYOUT_VERSION = "2"  # part of the cache key: bump when the drawing changes
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Summary:
     means: tuple[tuple[float, float | None], ...]
     band: tuple[tuple[float, float, float, float], ...]  # (weeks, faster, typical, slower)
     x_max: float
+    goals: tuple[tuple[str, str], ...] = ()  # (the activity, its scores in words)
 
     def digest(self) -> str:
         return hashlib.sha256(repr(astuple(self)).encode()).hexdigest()
@@ -151,6 +153,7 @@ def summary_of(*, episode: Episode, today: dt.date) -> Summary:
         means=tuple((diary.weeks(d), mean) for d, mean in diary.means),
         band=band,
         x_max=x_max,
+        goals=summary_lines(episode),
     )
 
 

@@ -123,6 +123,8 @@ def _sections(page: _Page, summary: Summary) -> None:
     page.items(summary.red_flags, empty=gettext("Geen alarmsignalen gemeld."))
     page.heading(gettext("Risicofactoren: met ja beantwoord"))
     page.items(summary.risk_factors, empty=gettext("Geen enkele met ja beantwoord."))
+    page.heading(gettext("Doelen van de patiënt (0 = geen probleem, 10 = onmogelijk)"))
+    page.items(summary.goals, empty=gettext("Geen doelen gekozen."))
 
     page.heading(gettext("Praktijk"))
     page.line(

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.urls import path, register_converter
 
-from tracker import caseload_views, diary_views, invitation_views, staff_views, views
+from tracker import caseload_views, diary_views, goal_urls, invitation_views, staff_views, views
 
 
 class DayConverter:
@@ -85,3 +85,5 @@ urlpatterns = [
         name="staff_episode_close",
     ),
 ]
+
+urlpatterns += goal_urls.urlpatterns  # the goals (Patiënt Specifieke Klachten)

@@ -32,9 +32,18 @@ from tests.browser.conftest import (
     switch_language,
 )
 from tests.factories import PASSWORD, make_admin, make_clinic, make_entry, make_patient, make_physio
-from tracker import assessment, invitations
+from tracker import assessment, goals, invitations
 from tracker.access import role_of
-from tracker.models import Clinic, DailyEntry, Episode, Membership, Patient, RedFlagReport, User
+from tracker.models import (
+    Clinic,
+    DailyEntry,
+    Episode,
+    GoalRating,
+    Membership,
+    Patient,
+    RedFlagReport,
+    User,
+)
 
 PHONE = {
     "viewport": {"width": 390, "height": 844},
@@ -296,6 +305,7 @@ def test_a_red_flag_reaches_the_physio_by_email_who_records_the_call(
     physio.save()
     device = make_totp_device(physio)
     onset = timezone.localdate() - dt.timedelta(days=10)
+    week_ago = timezone.localdate() - dt.timedelta(days=7)
     for number in range(1, 21):  # a caseload longer than a screen
         calm = make_patient(clinic, username=f"calm-{number}", physio=physio, onset=onset)
         # Names as a clinic has them, one of them long (it wraps, never widens the table).
@@ -306,6 +316,13 @@ def test_a_red_flag_reaches_the_physio_by_email_who_records_the_call(
         )
         calm.user.save()
         diary(calm.episodes.get(), 9, pain=2 + number % 5)
+        if number % 4 == 0:  # a goal chosen a week ago and scored again today
+            (goal,) = goals.goals_choose(
+                episode=calm.episodes.get(), goals=[("Fietsen", 7)], by=calm.user, today=week_ago
+            )
+            GoalRating.objects.create(
+                goal=goal, week=1, rated_on=timezone.localdate(), score=7 - number % 5
+            )
     flagged = make_patient(
         clinic, username="flagged", physio=physio, onset=onset, phone="06-12345678", language=lang
     )
@@ -373,6 +390,10 @@ def test_a_red_flag_reaches_the_physio_by_email_who_records_the_call(
     rows = page.locator("table.caseload tbody tr")
     bottoms = rows.evaluate_all("rows => rows.map(row => row.getBoundingClientRect().bottom)")
     assert sum(1 for bottom in bottoms if bottom <= 800) >= 15, bottoms[:20]
+    # The goals column: 7 → 3 and 7 → 4 are clearly better, 7 → 5, 6 and 7 the same.
+    goal_cells = page.locator("table.caseload td.goals-cell")
+    expect(goal_cells.filter(has_text="1 / 0 / 0")).to_have_count(2)
+    expect(goal_cells.filter(has_text="0 / 1 / 0")).to_have_count(3)
     table = page.locator("table.caseload")
     widths = table.evaluate("t => [t.scrollWidth, t.parentElement.clientWidth]")
     assert widths[0] <= widths[1], f"scrolls sideways: {widths}"

@@ -75,6 +75,16 @@ ONSET_DAYS_AGO: dict[str, tuple[int, int]] = {
     SPARSE: (10, 35),
 }
 RED_FLAG_CODES: tuple[str, ...] = (RedFlag.LEG_WEAKNESS, RedFlag.ACCIDENT)
+# The patients' own words for their goals (Dutch, English).
+GOAL_ACTIVITIES: tuple[tuple[str, str], ...] = (
+    ("Een uur zitten op mijn werk", "Sitting at work for an hour"),
+    ("De hond uitlaten", "Walking the dog"),
+    ("Mijn dochter optillen", "Lifting my daughter"),
+    ("Naar het werk fietsen", "Cycling to work"),
+    ("De nacht doorslapen", "Sleeping through the night"),
+    ("Tuinieren", "Gardening"),
+    ("Sokken aantrekken", "Putting on socks"),
+)
 
 FIRST_NAMES: tuple[str, ...] = (
     "Anna", "Bram", "Daan", "Emma", "Eva", "Fleur", "Floor", "Hans", "Ingrid", "Jan",
@@ -124,6 +134,17 @@ class PlannedEntry:
 
 
 @dataclass(frozen=True)
+class PlannedGoal:
+    """An activity goal chosen on the diary's first day, with its weekly scores
+    (week, day, score; None for a skipped week)."""
+
+    place: int
+    activity: str
+    started_on: dt.date
+    scores: tuple[tuple[int, dt.date, int | None], ...]
+
+
+@dataclass(frozen=True)
 class PlannedPatient:
     n: int
     username: str
@@ -136,6 +157,7 @@ class PlannedPatient:
     entries: tuple[PlannedEntry, ...]
     red_flag: str  # a RedFlag code, or "" for none
     red_flag_day: dt.date | None
+    goals: tuple[PlannedGoal, ...] = ()
 
 
 def patient_username(n: int) -> str:
@@ -186,6 +208,9 @@ def plan_patient(*, n: int, seed: int, today: dt.date, days: int) -> PlannedPati
         entries=entries,
         red_flag=red_flag,
         red_flag_day=red_flag_day,
+        goals=plan_goals(
+            rng=random.Random(f"{seed}-{n}-goals"), language=language, entries=entries, today=today
+        ),
     )
 
 
@@ -320,6 +345,46 @@ def _work_status(pain: int, function: str, *, employed: bool) -> str:
     if function == Function.PARTLY and pain >= 5:
         return WorkStatus.REDUCED
     return WorkStatus.WORKING
+
+
+def plan_goals(
+    *, rng: random.Random, language: str, entries: tuple[PlannedEntry, ...], today: dt.date
+) -> tuple[PlannedGoal, ...]:
+    """Two patients in three choose one to three activity goals on their diary's
+    first day; each is scored weekly (now and then a week skipped), getting easier
+    as the pain does. Drawn from their own ``Random``, so the diaries stay as they
+    were."""
+    if not entries or rng.random() >= 2 / 3:
+        return ()
+    started = entries[0].day
+    pain = {entry.day: entry.pain for entry in entries}
+
+    def pain_around(day: dt.date) -> float:
+        near = [pain[d] for d in pain if abs((d - day).days) <= 3]
+        return sum(near) / len(near) if near else entries[-1].pain
+
+    start_pain = max(pain_around(started), 1.0)
+    activities = rng.sample(GOAL_ACTIVITIES, rng.randint(1, 3))
+    goals = []
+    for place, (dutch, english) in enumerate(activities, start=1):
+        first = min(10, max(2, round(start_pain + rng.uniform(-1, 2))))
+        scores = []
+        for week in range((today - started).days // 7 + 1):
+            day = started + dt.timedelta(days=7 * week)
+            if week and rng.random() < 0.1:
+                scores.append((week, day, None))  # skipped
+                continue
+            score = first * pain_around(day) / start_pain + rng.uniform(-1, 1)
+            scores.append((week, day, first if week == 0 else min(10, max(0, round(score)))))
+        goals.append(
+            PlannedGoal(
+                place=place,
+                activity=english if language == Language.EN else dutch,
+                started_on=started,
+                scores=tuple(scores),
+            )
+        )
+    return tuple(goals)
 
 
 def _band(pain: int) -> str:

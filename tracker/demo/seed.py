@@ -43,6 +43,8 @@ from tracker.models import (
     Clinic,
     DailyEntry,
     Episode,
+    Goal,
+    GoalRating,
     Membership,
     Patient,
     RedFlagReport,
@@ -275,8 +277,41 @@ def _create_episodes(
             )
     DailyEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
     RedFlagReport.objects.bulk_create(red_flags, batch_size=BATCH_SIZE)
+    _create_goals(plans, episodes=episodes, now=now)
     for chunk in _chunks(episodes, 500):
         assessment.reassess(episodes=chunk, today=timezone.localdate(now))
+
+
+def _create_goals(
+    plans: Sequence[PlannedPatient], *, episodes: Sequence[Episode], now: dt.datetime
+) -> None:
+    """The planned goals and their weekly scores, chosen and scored by the patient."""
+    goals, scores = [], []
+    for plan, episode in zip(plans, episodes, strict=True):
+        user = episode.patient.user
+        for planned in plan.goals:
+            goal = Goal(
+                episode=episode,
+                activity=planned.activity,
+                place=planned.place,
+                started_on=planned.started_on,
+                created_at=_moment(planned.started_on, 20, now),
+                created_by=user,
+            )
+            goals.append(goal)
+            scores += [
+                GoalRating(
+                    goal=goal,
+                    week=week,
+                    rated_on=day,
+                    score=score,
+                    rated_at=_moment(day, 20, now),
+                    rated_by=user,
+                )
+                for week, day, score in planned.scores
+            ]
+    Goal.objects.bulk_create(goals, batch_size=BATCH_SIZE)  # sets pks (SQLite, PostgreSQL)
+    GoalRating.objects.bulk_create(scores, batch_size=BATCH_SIZE)
 
 
 def _moment(day: dt.date, hour: int, now: dt.datetime) -> dt.datetime:

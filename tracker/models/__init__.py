@@ -7,7 +7,8 @@ path (a form, the admin, a bulk insert, a script) can break them.
 - ``episodes``: episodes and what is recorded in them (daily entries, red flags,
   the assessment history, risk-factor answers);
 - ``records``: what staff do and see (contact records, caseload visits, the
-  access log).
+  access log);
+- ``goals``: the patient's own activity goals and their weekly scores.
 """
 
 from tracker.models.episodes import (
@@ -24,6 +25,7 @@ from tracker.models.episodes import (
     RiskFactorAnswer,
     WorkStatus,
 )
+from tracker.models.goals import Goal, GoalRating, GoalStatus
 from tracker.models.people import (
     Clinic,
     ClinicQuerySet,
@@ -55,6 +57,9 @@ __all__ = [
     "DailyEntry",
     "Episode",
     "Function",
+    "Goal",
+    "GoalRating",
+    "GoalStatus",
     "Language",
     "Level",
     "Membership",
