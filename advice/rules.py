@@ -99,6 +99,16 @@ class Timeline:
         # The first 3 entries: the baseline when the first week holds fewer than 3.
         self.first_three = [(day - self.start).days for day in days[:_MIN_BASELINE_ENTRIES]]
         self.no_run = _run_lengths(self.entries, lambda entry: entry.function == "no")
+        # The same, counting only days from the second week after onset: a run of
+        # "no" in the first week is keep-moving advice, also once that week is over.
+        self.no_run_from_week_2 = _run_lengths(
+            self.entries,
+            lambda entry: (
+                entry.function == "no"
+                and onset is not None
+                and (entry.day - onset).days >= _ACTIVITIES_ALERT_FROM_DAY
+            ),
+        )
         self.bed_run = _run_lengths(self.entries, lambda entry: entry.bed_rest)
 
     def date_of(self, index: int) -> date:
@@ -208,11 +218,10 @@ class Timeline:
         if self._worsening(index, baseline, mean_7d, days_in, lowest_before_week):
             fired.append(WORSENING)
 
-        if self.has_static_run(self.no_run, index):
-            if days_since_onset >= _ACTIVITIES_ALERT_FROM_DAY:
-                fired.append(DAILY_ACTIVITIES)
-            else:
-                fired.append(ACTIVITIES_FIRST_WEEK)
+        if self.has_static_run(self.no_run_from_week_2, index):
+            fired.append(DAILY_ACTIVITIES)
+        elif self.has_static_run(self.no_run, index):
+            fired.append(ACTIVITIES_FIRST_WEEK)
 
         if (
             mean_7d is not None

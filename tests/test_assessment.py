@@ -197,7 +197,7 @@ def test_reassess_all_moves_every_open_episode_to_the_current_rules(episode):
     assert (episode.level, episode.rules_version) == (engine.ON_TRACK, engine.RULES_VERSION)
     latest = episode.assessments.first()
     assert latest.rules_version == engine.RULES_VERSION
-    assert "under rules version 2026.2" in "".join(out)
+    assert f"under rules version {engine.RULES_VERSION}" in "".join(out)
 
 
 def test_the_daily_reassess_picks_up_episodes_of_an_older_rules_version(episode):
@@ -210,3 +210,24 @@ def test_the_daily_reassess_picks_up_episodes_of_an_older_rules_version(episode)
         call_command("reassess", stdout=open("/dev/null", "w"))  # noqa: SIM115
     episode.refresh_from_db()
     assert episode.rules_version == engine.RULES_VERSION
+
+
+def test_reassess_reads_the_onset_afresh_under_the_lock(episode):
+    """A page loaded the episode; the first visit then moved the onset back 8 weeks
+    before the page reassessed it: the snapshot follows the stored onset."""
+    for days_ago in range(6, -1, -1):
+        log(episode, days_ago, pain=6)
+    loaded = type(episode).objects.get(pk=episode.pk)
+    type(episode).objects.filter(pk=episode.pk).update(
+        onset=TODAY - dt.timedelta(days=60), assessed_on=None
+    )
+    assessment.reassess(episodes=[loaded], today=TODAY)
+    loaded.refresh_from_db()
+    assert loaded.onset == TODAY - dt.timedelta(days=60)
+    assert engine.NOT_RECOVERED_6W in loaded.reasons  # pain 6 at week 8
+
+
+def test_an_episode_deleted_meanwhile_is_left_out_without_an_error(episode):
+    loaded = type(episode).objects.get(pk=episode.pk)
+    episode.patient.user.delete()  # the account was deleted meanwhile
+    assert assessment.reassess(episodes=[loaded], today=TODAY) == 0

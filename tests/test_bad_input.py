@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from urllib.parse import quote, urlencode, urlsplit
 
 from django.conf import settings as django_settings
@@ -394,10 +395,30 @@ class PatientFormsTests(BadInputTestCase):
         assert old_link.status_code == 302
         response = client.get(old_link.url, follow=True)
         assert response.status_code == 200
-        # The day's own form, or home with a message when the day cannot be filled in.
-        assert b'name="pain"' in response.content or b'role="status"' in response.content
+        # The day read (today when it cannot be read); the last 7 days can be
+        # filled in (the onset lies 10 days back): the day's own form; any other
+        # day: home, with a message saying why.
+        today = timezone.localdate()
+        try:
+            asked = dt.date.fromisoformat(last(day)) if last(day) else today
+        except ValueError:
+            asked = today
+        open_to_edit = today - dt.timedelta(days=6) <= asked <= today
+        if open_to_edit:
+            assert b'name="pain"' in response.content
+        else:
+            assert b'name="pain"' not in response.content
+            assert b'role="status"' in response.content
         direct = client.get(f"{reverse('tracker:checkin')}{quote(last(day), safe='')}/")
-        assert direct.status_code in (200, 302, 404)
+        try:
+            addressed = dt.date.fromisoformat(last(day))
+        except ValueError:
+            addressed = None
+        if addressed is None or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", last(day)):
+            assert direct.status_code == 404  # not a day
+        else:
+            ok = today - dt.timedelta(days=6) <= addressed <= today
+            assert direct.status_code == (200 if ok else 302)
 
     # The red-flag checklist, the risk factors and the first visit.
 

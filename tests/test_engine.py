@@ -22,6 +22,7 @@ from advice.engine import (
     Assessment,
     DayEntry,
     assess,
+    assess_days,
     baseline_midpoint_weeks,
     expected_band,
     expected_course,
@@ -452,9 +453,30 @@ def test_worsening_by_mean_cannot_fire_at_six_days_in():
 
 
 def test_daily_activities_fires_on_a_run_of_three_days_without_usual_activities():
-    result = check(last_days([3, 3, 3, 3], function=["yes", "no", "no", "no"]), onset=ago(7))
+    # Days 7, 8 and 9 after onset: the whole run in the second week.
+    result = check(last_days([3, 3, 3, 3], function=["yes", "no", "no", "no"]), onset=ago(9))
     assert result.reasons == ("daily_activities",)
     assert result.level == "see_physio"
+
+
+def test_a_run_that_began_in_the_first_week_is_not_an_alert_on_day_seven():
+    # Days 5, 6 and 7: two of the three days are in the first week (RULES.md: "a
+    # run of function 'no', from the second week after onset").
+    result = check(last_days([3, 3, 3, 3], function=["yes", "no", "no", "no"]), onset=ago(7))
+    assert result.reasons == ("activities_first_week",)
+    assert result.level == "keep_moving"
+
+
+def test_a_first_week_run_that_is_over_is_not_an_alert_in_the_second_week():
+    # "No" on days 4-6 after onset, then back to usual activities from day 7: the
+    # patient is never sent to the physiotherapist for it.
+    onset = ago(12)
+    entries = diary(
+        onset + timedelta(days=1), [4] * 12, function=["yes"] * 3 + ["no"] * 3 + ["yes"] * 6
+    )
+    days = assess_days(onset=onset, first=onset + timedelta(days=1), last=TODAY, entries=entries)
+    assert all(a.level != "see_physio" for _day, a in days), [(d, a.level) for d, a in days]
+    assert any("activities_first_week" in a.reasons for _day, a in days)
 
 
 def test_in_the_first_week_after_onset_the_same_run_is_keep_moving_advice():

@@ -839,3 +839,41 @@ class GoalFormsBadInputTests(TestCase):
             assert b'id="form-errors"' in response.content
             assert goal.is_active and not goal.ratings.exclude(week=0).exists()
         self.assert_nothing_invalid_stored()
+
+
+def test_a_goal_typed_while_another_tab_took_the_last_place_is_kept_with_a_message(patient):
+    choose(patient, ("Fietsen", 6), ("Tuinieren", 7))
+    client = client_for(patient.user)
+    assert 'name="activity_1"' in client.get(GOALS).content.decode()  # one row free
+    choose(patient, ("Wandelen", 5))  # meanwhile, in another tab
+    response = client.post(
+        GOALS,
+        {"activity_1": "De hond uitlaten", "score_1": "8", "activity_2": "Zwemmen", "score_2": "4"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "U heeft al drie doelen. Sluit er eerst een af." in page
+    assert 'value="De hond uitlaten"' in page and 'value="Zwemmen"' in page
+    assert Goal.objects.filter(status=GoalStatus.ACTIVE).count() == 3
+
+
+def test_rewording_a_goal_of_a_period_closed_meanwhile_says_why_on_the_page(world, patient):
+    (goal,) = choose(patient, ("Fietsen", 6))
+    lifecycle.episode_close(episode=patient.episodes.get(), outcome="recovered")
+    client = client_for(world.physio_a)
+    change_url = reverse(
+        "tracker:staff_goal_change", args=[world.clinic_a.slug, patient.pk, goal.pk]
+    )
+    prefix = f"goal{goal.pk}"
+    response = client.post(
+        change_url,
+        {
+            f"{prefix}-action": "reword",
+            f"{prefix}-activity": "Naar het werk fietsen",
+            f"{prefix}-score": "5",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == staff_goals_url(patient)
+    assert "Deze periode is afgesloten." in response.content.decode()
+    assert not Goal.objects.filter(activity="Naar het werk fietsen").exists()

@@ -180,3 +180,16 @@ def test_no_new_link_once_a_password_was_chosen(world):
     assert "al een wachtwoord gekozen" in response.content.decode()
     assert not mail.outbox
     assert client_for(world.physio_b).post(url).status_code == 404
+
+
+def test_a_refused_email_to_an_existing_account_still_gives_the_usual_answer(world, settings):
+    """The usual answer exists so the clinic learns nothing: a mail server that
+    refuses must not turn it into an error page for existing accounts only."""
+    world.patient_other_clinic.user.email = "anna.devries@example.org"
+    world.patient_other_clinic.user.save()
+    settings.EMAIL_BACKEND = "tests.test_invitation.RefusingBackend"
+    taken = client_for(world.physio_a).post(
+        invite_url(world.clinic_a), invitation(world.clinic_a), follow=True
+    )
+    assert taken.status_code == 200
+    assert "is uitgenodigd" in taken.content.decode()

@@ -67,6 +67,19 @@ def test_another_patients_red_flag_cannot_be_resolved(world):
     assert report.resolved_at is None
 
 
+def test_staff_and_visitors_cannot_resolve_a_patients_red_flag(world):
+    client_for(world.patient_a.user).post(URL, checklist("accident"))
+    report = RedFlagReport.objects.get()
+    url = reverse("tracker:red_flag_resolve", args=[report.pk])
+    for user, status in ((world.physio_a, 403), (world.physio_b, 403), (world.admin, 403)):
+        assert client_for(user).post(url, {"resolution": "gone"}).status_code == status
+    assert (
+        client_for(None).post(url, {"resolution": "gone"})["Location"].startswith(reverse("login"))
+    )
+    report.refresh_from_db()
+    assert report.resolved_at is None
+
+
 def test_one_tap_does_not_clear_a_red_flag(world):
     # The banner's link opens a page that asks what happened; only a choice clears it.
     client = client_for(world.patient_a.user)

@@ -366,3 +366,10 @@ def test_demo_patients_have_goals_scored_each_week_since_their_diary_began():
         for goal in recovered
         if goal.ratings.count() > 3
     )
+
+
+def test_the_demo_red_flags_send_no_email(mailoutbox):
+    seed(patients=16)
+    assert RedFlagReport.objects.exists()
+    call_command("send_red_flag_alerts", stdout=io.StringIO())
+    assert mailoutbox == []

@@ -270,6 +270,21 @@ def test_a_refused_red_flag_email_is_sent_by_the_next_run_of_the_command(
     assert RedFlagReport.objects.get().notified_at is not None
 
 
+def test_a_red_flag_at_a_clinic_where_no_one_has_an_email_is_sent_once_someone_has(
+    world, django_capture_on_commit_callbacks
+):
+    # The factories make staff without an address: nobody can be emailed yet.
+    report(world.patient_a, "accident", capture=django_capture_on_commit_callbacks)
+    assert mail.outbox == []
+    assert RedFlagReport.objects.get().notified_at is None  # not marked as sent
+    world.physio_a.email = "fysio-a@example.org"
+    world.physio_a.save()
+    RedFlagReport.objects.update(reported_at=timezone.now() - dt.timedelta(minutes=1))
+    call_command("send_red_flag_alerts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    (message,) = mail.outbox
+    assert message.to == ["fysio-a@example.org"]
+
+
 def see_physio(patient: Patient) -> Episode:
     """Give the patient a fresh see_physio alert, as the engine would."""
     episode = patient.episodes.get(closed_at__isnull=True)

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from advice import engine
 from tests.conftest import client_for
 from tests.factories import make_entry
-from tracker import assessment, checkins, summary
+from tracker import assessment, checkins, goals, summary
 from tracker.models import AccessLog
 
 PATIENT_URL = reverse("tracker:summary_pdf")
@@ -71,7 +71,7 @@ def test_the_patient_downloads_a_one_page_a4_summary_with_their_figures(world, d
     assert str(world.patient_a) in text
     assert "Startwaarde 7,0 (gemiddelde pijn van de eerste week)" in text
     assert "Gemiddelde 7 dagen 3,5" in text
-    assert "Verandering −3,5 punten (−50 %)" in text
+    assert "Verandering −3,5 punten (−50%)" in text  # the percent as everywhere else
     assert "Dagen ingevuld 13 van 37 dagen" in text
     assert "Ziek voelen door de rugpijn, bijvoorbeeld koorts (gemeld " in text
     assert "nog aanwezig" in text
@@ -205,3 +205,12 @@ def test_everything_fits_on_one_page_with_every_list_full(world, diary):
     footer = [y for y, line in lowest if line.startswith("Herstelpad stelt geen diagnose")]
     assert above_footer and footer and min(above_footer) > max(footer)
     assert min(y for y, _ in lowest) > 20  # nothing falls off the page
+
+
+def test_text_as_typed_is_printed_as_typed_even_with_dollar_signs(world, diary):
+    """A goal or a name with $ signs is words, not a formula: the PDF is made
+    (matplotlib would otherwise read "$^$" as mathtext and fail)."""
+    goals.goals_choose(episode=diary, goals=[("Lopen $^$ zonder pijn", 6)], by=world.patient_a.user)
+    response = client_for(world.patient_a.user).get(PATIENT_URL)
+    assert response.status_code == 200
+    assert "Lopen $^$ zonder pijn" in text_of(read(response))

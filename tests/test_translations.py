@@ -3,6 +3,7 @@ pages, exports and emails; every message a patient or physiotherapist reads is
 in that language, Django's own included; the English catalogue is complete
 (`make check-messages` runs makemessages and checks the same in CI)."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -34,6 +35,46 @@ def test_every_string_in_the_english_catalogue_is_translated():
         if re.search(r'^msgstr(\[\d\])? ""$(?!\n")', block, re.M) or "fuzzy" in block
     ]
     assert untranslated == []
+
+
+GETTEXT_CALLS = {"gettext", "_", "gettext_lazy", "gettext_noop", "ngettext", "pgettext_lazy"}
+
+
+def _msgids(path: Path) -> list[tuple[str, int]]:
+    """The literal first argument of every gettext-like call (for pgettext, the
+    second), with its line; also those that makemessages cannot see, such as a
+    call inside an f-string."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        if name not in GETTEXT_CALLS:
+            continue
+        index = 1 if name.startswith("pgettext") else 0
+        if len(node.args) > index and isinstance(node.args[index], ast.Constant):
+            found.append((node.args[index].value, node.lineno))
+    return found
+
+
+def test_every_string_the_code_translates_is_in_the_english_catalogue():
+    """makemessages reads Python as text and misses a gettext call inside an
+    f-string; a string it missed would stay Dutch on an English page."""
+    po = CATALOGUE.read_text(encoding="utf-8")
+    known = set()
+    for block in entries(po):
+        match = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
+        if match:  # the quoted pieces, escapes as in Python
+            known.add("".join(ast.literal_eval(p) for p in re.findall(r'".*"', match.group(1))))
+    missing = [
+        f"{path.relative_to(ROOT)}:{line}: {msgid}"
+        for package in ("advice", "tracker", "config")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if "migrations" not in path.parts
+        for msgid, line in _msgids(path)
+        if msgid not in known
+    ]
+    assert missing == []
 
 
 def test_the_language_switch_is_stored_on_the_patients_profile(world):

@@ -62,6 +62,7 @@ SNAPSHOT_FIELDS = (
 _FLAGS_IN_VIEW = Q(resolved_at__isnull=True) | Q(acknowledged_at__isnull=True)
 _FLAG_COLUMNS = ("code", "reported_at", "resolved_at")
 _ENTRY_COLUMNS = ("day", "pain", "function", "bed_rest")
+_READ_UNDER_LOCK = ("onset", "closed_at", *SNAPSHOT_FIELDS)
 
 
 def lock(*, episode: Episode) -> None:
@@ -93,8 +94,11 @@ def reassess(*, episodes: Sequence[Episode], today: dt.date | None = None) -> in
             for row in Episode.objects.select_for_update()
             .filter(pk__in=ids)
             .order_by("pk")
-            .values("pk", *SNAPSHOT_FIELDS)
+            .values("pk", *_READ_UNDER_LOCK)
         }
+        # Read afresh under the lock: another writer may have changed the onset or
+        # closed the episode since the caller loaded it, or deleted it.
+        episodes = [episode for episode in episodes if episode.pk in stored]
         entries: dict[int, list] = defaultdict(list)
         for episode_id, *row in (
             DailyEntry.objects.filter(episode_id__in=ids, day__lte=today)
@@ -109,7 +113,7 @@ def reassess(*, episodes: Sequence[Episode], today: dt.date | None = None) -> in
             flags[episode_id].append(flag)
         records = []
         for episode in episodes:
-            for name in SNAPSHOT_FIELDS:
+            for name in _READ_UNDER_LOCK:
                 setattr(episode, name, stored[episode.pk][name])
             fields, news = _snapshot(
                 episode=episode, rows=entries[episode.pk], flags=flags[episode.pk], today=today

@@ -136,6 +136,7 @@ def progress_chart(diary: Course, *, changes: Sequence[LevelChange] = ()) -> Cha
         width = BASE_WIDTH
     scale = Scale(x_min=x_min, x_max=x_max, px_per_week=px_per_week, width=round(width, 1))
     has_mean = any(mean is not None for _day, mean in diary.means)
+    title = gettext("Grafiek van de pijn per dag")  # not in the f-string: makemessages
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="progress-chart" '
@@ -143,8 +144,7 @@ def progress_chart(diary: Course, *, changes: Sequence[LevelChange] = ()) -> Cha
         f'width="{_number_attr(scale.width / BASE_WIDTH * 100)}%" role="img" '
         f'aria-labelledby="progress-chart-title" aria-describedby="progress-chart-desc" '
         f'font-size="{_FONT}" fill="{INK}">',
-        f'<title id="progress-chart-title">{escape(gettext("Grafiek van de pijn per dag"))}'
-        "</title>",
+        f'<title id="progress-chart-title">{escape(title)}</title>',
         f'<desc id="progress-chart-desc">{escape(_description(diary, has_mean))}</desc>',
     ]
     parts += _pain_axis(scale, right_too=scrolls)
@@ -157,10 +157,11 @@ def progress_chart(diary: Course, *, changes: Sequence[LevelChange] = ()) -> Cha
     if diary.entries:
         parts += _points(diary, scale)
     else:
+        empty = gettext("Nog geen registraties")
         parts.append(
             f'<text x="{_number_attr(scale.x((x_min + x_max) / 2))}" '
             f'y="{_number_attr(scale.y(5))}" text-anchor="middle" font-size="16">'
-            f"{escape(gettext('Nog geen registraties'))}</text>"
+            f"{escape(empty)}</text>"
         )
     parts.append("</svg>")
     return Chart(
@@ -219,12 +220,13 @@ def _week_axis(scale: Scale, shows_second_mark: bool, scrolls: bool) -> list[str
         title_x, anchor = scale.x(scale.x_max), "end"
     else:
         title_x, anchor = scale.x((scale.x_min + scale.x_max) / 2), "middle"
+    axis_title = gettext("Weken sinds het begin van de rugpijn")
     parts = [
         f'<path class="week-ticks" d="{"".join(ticks)}M{_LEFT},{_number_attr(bottom)}'
         f'H{_number_attr(scale.x(scale.x_max))}" stroke="{MUTED}" fill="none"/>',
         f'<g class="week-labels" fill="{MUTED}">{"".join(labels)}</g>',
         f'<text x="{_number_attr(title_x)}" y="{_number_attr(bottom + 40)}" '
-        f'text-anchor="{anchor}">{escape(gettext("Weken sinds het begin van de rugpijn"))}</text>',
+        f'text-anchor="{anchor}">{escape(axis_title)}</text>',
     ]
     marks = [(FIRST_MARK_WEEKS, gettext("6 weken"))]
     if shows_second_mark:

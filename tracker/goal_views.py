@@ -56,6 +56,10 @@ def _next_url(request: HttpRequest) -> tuple[str, str]:
 # --- The patient -----------------------------------------------------------------
 
 
+def _typed(data, number: int) -> bool:
+    return bool(data.get(f"activity_{number}", "").strip() or data.get(f"score_{number}", ""))
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def goals(request: HttpRequest) -> HttpResponse:
@@ -67,7 +71,12 @@ def goals(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     board = goal_board.goal_board(episode=episode, today=today)
     next_key, next_url = _next_url(request)
-    form = GoalChoiceForm(request.POST or None, places=board.free) if board.free else None
+    rows = board.free
+    if request.method == "POST":
+        # Rows typed while another tab (or the physiotherapist) took places: keep
+        # them, so the service can say there is no room for them and nothing is lost.
+        rows = max([rows, *(n for n in (1, 2, 3) if _typed(request.POST, n))])
+    form = GoalChoiceForm(request.POST or None, places=rows) if rows else None
     if form is not None and form.is_valid():
         try:
             chosen = goal_service.goals_choose(
@@ -316,6 +325,12 @@ def staff_goal_change(request: HttpRequest, slug: str, pk: int, goal: int) -> Ht
             else:
                 done = goal_service.goal_close(goal=found, status=action, by=request.user)
         except ValidationError as error:
+            found.refresh_from_db()
+            if not found.is_active or found.episode.closed_at is not None:
+                # Closed meanwhile (or its period was): the page no longer shows a
+                # form for it, so the reason is said on the page it returns to.
+                messages.error(request, " ".join(error.messages))
+                return redirect("tracker:staff_goals", slug=clinic.slug, pk=patient.pk)
             _add_errors(form, error)
         else:
             if done:

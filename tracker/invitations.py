@@ -86,7 +86,12 @@ def invitation_for_existing_account(*, email: str, clinic: Clinic) -> None:
                 "reset": f"{settings.SITE_URL}{reverse('password_reset')}",
             },
         )
-    send_mail(subject, body, None, [email])
+    try:
+        send_mail(subject, body, None, [email])
+    except (OSError, smtplib.SMTPException):
+        # The clinic gets the usual answer either way: a refused email must not
+        # tell it that the address has an account.
+        logger.warning("email to an existing account refused", exc_info=True)
 
 
 def invitation_link(*, user: User) -> str:

@@ -60,7 +60,9 @@ def red_flags_notify(*, episode: Episode) -> bool:
     patient = Patient.objects.select_related("clinic").get(pk=episode.patient_id)
     to = [user.email for user in recipients_for(patient)]
     if not to:
+        # Released, so the every-minute retry sends it once someone has an address.
         logger.warning("red flag of patient %s: no physiotherapist with an email", patient.pk)
+        RedFlagReport.objects.filter(pk__in=ids, notified_at=now).update(notified_at=None)
         return False
     link = settings.SITE_URL + reverse(
         "tracker:patient_detail", args=[patient.clinic.slug, patient.pk]
@@ -86,6 +88,8 @@ def red_flags_notify_pending(*, older_than: dt.timedelta = dt.timedelta(seconds=
     every open episode's red flags that no email went out for yet."""
     cutoff = timezone.now() - older_than
     episodes = Episode.objects.filter(
+        closed_at__isnull=True,
+    ).filter(
         Exists(
             RedFlagReport.objects.filter(
                 episode=OuterRef("pk"), notified_at__isnull=True, reported_at__lte=cutoff

@@ -15,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 from tracker import charts, courses, queries
+from tracker.formatting import format_percent
 
 if TYPE_CHECKING:
     from tracker.summary import Summary
@@ -183,7 +184,7 @@ def _key_figures(summary: Summary) -> list[tuple[str, str]]:
         percent = queries.change_percent(summary.baseline, summary.mean_7d)
         value = gettext("%(points)s punten") % {"points": _signed(courses.number(points))}
         if percent is not None:
-            value += f" ({_signed(str(percent))} %)"
+            value += f" ({format_percent(percent, signed=True)})"
         figures.append((gettext("Verandering"), value))
     return figures
 
@@ -225,6 +226,7 @@ class _Page:
             color=color or charts.INK,
             va="top",
             ha=ha,
+            parse_math=False,  # text as typed: "$5 per uur" is not a formula
         )
 
     def _advance(self, size: float) -> None:

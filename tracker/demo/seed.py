@@ -268,11 +268,15 @@ def _create_episodes(
                 )
             )
         if plan.red_flag:
+            reported_at = _moment(plan.red_flag_day, 10, now)
             red_flags.append(
+                # As if the clinic was emailed then: the every-minute job sends
+                # nothing about demo data.
                 RedFlagReport(
                     episode=episode,
                     code=plan.red_flag,
-                    reported_at=_moment(plan.red_flag_day, 10, now),
+                    reported_at=reported_at,
+                    notified_at=reported_at,
                 )
             )
     DailyEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
