@@ -102,8 +102,10 @@ def table_rows(entries: Iterable) -> SafeString:
     rather than by the template: a diary of half a year has 180 rows, and template
     variables and filters cost more than the rest of the page together."""
     labels = day_labels("short")
-    functions = {value: escape(label) for value, label in Function.choices}
-    work = {value: escape(label) for value, label in WorkStatus.choices}
+    # str() first: escape() of a lazy label stays lazy, and would be translated
+    # again for every row it is written into.
+    functions = {value: escape(str(label)) for value, label in Function.choices}
+    work = {value: escape(str(label)) for value, label in WorkStatus.choices}
     yes, no = escape(gettext("ja")), escape(gettext("nee"))
     rows = [
         f'<tr><th scope="row" class="fw-normal text-nowrap">{escape(labels(entry.day))}</th>'
