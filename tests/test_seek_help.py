@@ -21,7 +21,16 @@ from advice import engine
 from tests.conftest import client_for
 from tests.factories import make_entry, make_patient, make_physio
 from tracker import assessment, checkins, lifecycle, notifications, triage
-from tracker.models import CaseloadVisit, Clinic, ContactRecord, Episode, Patient, RedFlagReport
+from tracker.models import (
+    CaseloadVisit,
+    Clinic,
+    ContactRecord,
+    Episode,
+    Membership,
+    Patient,
+    RedFlagReport,
+    User,
+)
 from tracker.phones import e164, tel_uri
 
 HOME = reverse("tracker:patient_home")
@@ -311,6 +320,35 @@ def test_the_daily_digest_counts_new_alerts_per_physiotherapist_once_a_day(world
     assert str(world.patient_a) not in message.body
     call_command("send_digest", stdout=out)  # again the same day: nothing
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize("gone", ["left the clinic", "no address", "inactive", "none"])
+def test_the_digest_tells_the_clinic_when_the_own_physiotherapist_cannot_be_told(
+    world, emails, gone
+):
+    physio = world.physio_a
+    if gone == "left the clinic":
+        Membership.objects.filter(user=physio).delete()
+    elif gone == "no address":
+        User.objects.filter(pk=physio.pk).update(email="")
+    elif gone == "inactive":
+        User.objects.filter(pk=physio.pk).update(is_active=False)
+    else:
+        Patient.objects.filter(pk=world.patient_a.pk).update(physio=None)
+    see_physio(world.patient_a)
+    call_command("send_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    to = sorted(address for message in mail.outbox for address in message.to)
+    assert emails["colleague"] in to
+    message = next(m for m in mail.outbox if m.to == [emails["colleague"]])
+    assert "Praktijk A: 1 patiënt" in message.body
+
+
+def test_the_digest_of_a_colleague_leaves_out_patients_their_own_physiotherapist_is_told_of(
+    world, emails
+):
+    see_physio(world.patient_a)
+    call_command("send_digest", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert [message.to for message in mail.outbox] == [[emails["own"]]]
 
 
 def test_staff_can_turn_the_digest_off(world, emails):

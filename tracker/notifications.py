@@ -100,11 +100,19 @@ def red_flags_notify_pending(*, older_than: dt.timedelta = dt.timedelta(seconds=
 
 
 def _digest_episodes(user: User, since: dt.datetime) -> list[Episode]:
-    """The new see_physio alerts among this physiotherapist's patients (their own,
-    and the patients without a physiotherapist at their clinics) since ``since``,
-    still not acknowledged."""
+    """The new see_physio alerts among this physiotherapist's patients since
+    ``since``, still not acknowledged: their own, and, as for a red flag
+    (``recipients_for``), the patients at their clinics whose own physiotherapist
+    cannot be told (none, no longer at the clinic, inactive or without an address)."""
     clinics = Membership.objects.filter(user=user).values("clinic")
-    mine = Q(patient__physio=user) | Q(patient__physio__isnull=True)
+    own_can_be_told = Exists(
+        Membership.objects.filter(
+            clinic_id=OuterRef("patient__clinic_id"),
+            user_id=OuterRef("patient__physio_id"),
+            user__is_active=True,
+        ).exclude(user__email="")
+    )
+    mine = Q(patient__physio=user) | ~Q(own_can_be_told)
     return list(
         Episode.objects.filter(
             mine,
