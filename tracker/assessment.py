@@ -40,7 +40,7 @@ from django.utils import timezone, translation
 
 from advice import content, engine
 from tracker import triage
-from tracker.models import AssessmentRecord, DailyEntry, Episode, Patient, RedFlagReport
+from tracker.models import AssessmentRecord, DailyEntry, Episode, RedFlagReport
 
 SNAPSHOT_FIELDS = (
     "level",
@@ -122,7 +122,7 @@ def reassess(*, episodes: Sequence[Episode], today: dt.date | None = None) -> in
                 setattr(episode, name, value)
             if news:
                 logged = first_week_days([row[0] for row in entries[episode.pk]], today=today)
-                records.append(_record(episode=episode, patient=episode.patient, logged=logged))
+                records.append(history_row(episode=episode, logged=logged))
         Episode.objects.bulk_update(episodes, list(SNAPSHOT_FIELDS), batch_size=500)
         AssessmentRecord.objects.bulk_create(records, batch_size=500)
     return len(episodes)
@@ -241,12 +241,7 @@ def fields_for(
 def history_row(*, episode: Episode, logged: int | None = None) -> AssessmentRecord:
     """An (unsaved) history row for the episode's current snapshot, holding the
     text the patient is shown, in their language."""
-    return _record(episode=episode, patient=episode.patient, logged=logged)
-
-
-def _record(*, episode: Episode, patient: Patient, logged: int | None) -> AssessmentRecord:
-    """An (unsaved) history row for the episode's current snapshot, holding the
-    text the patient is shown, in their language."""
+    patient = episode.patient
     with translation.override(patient.language):
         message = content.patient_message(
             episode.level,
