@@ -194,11 +194,6 @@ def record_goals(*, episode) -> goal_board.GoalBoard:
     return goal_board.goal_board(episode=episode, who=True)
 
 
-def _episode(patient: Patient):
-    """The episode the staff goals page works on: the open one, else the latest."""
-    return patient.open_episode() or patient.episodes.order_by("-opened_at").first()
-
-
 def _log(request: HttpRequest, patient: Patient, episode, event: str, action: str) -> None:
     log_access(
         request,
@@ -221,7 +216,7 @@ def _staff_page(
 ) -> HttpResponse:
     """The staff goals page, logged as a read; a form that came back with an error
     is shown as typed."""
-    episode = _episode(patient)
+    episode = patient.shown_episode()
     _log(request, patient, episode, "goals.view", AccessLog.Action.READ)
     context = {"clinic": clinic, "patient": patient, "episode": episode, "goals": None}
     if episode is not None:

@@ -34,7 +34,7 @@ from tracker.access import patient_for_self, role_of
 from tracker.forms import AccessPeriodForm, DeleteAccountForm, LoginForm, SettingsForm
 from tracker.goal_views import progress_goals
 from tracker.invitations import invitation_tokens
-from tracker.models import AccessLog, Clinic, Patient
+from tracker.models import AccessLog, Clinic
 
 
 class LoginView(auth_views.LoginView):
@@ -111,7 +111,7 @@ def patient_home(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     """The course against the typical course: in words, as a chart and as a table."""
     patient = patient_for_self(request)
-    episode = _progress_episode(patient)
+    episode = patient.shown_episode()
     if episode is None:
         return redirect("tracker:patient_home")
     today = timezone.localdate()
@@ -138,18 +138,13 @@ def progress(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _progress_episode(patient: Patient):
-    """The episode the progress page shows: the open one, else the latest."""
-    return patient.open_episode() or patient.episodes.order_by("-opened_at").first()
-
-
 @require_GET
 @login_required
 def summary_pdf(request: HttpRequest) -> HttpResponse:
     """The one-page summary for the GP or physiotherapist, of the episode the
     progress page shows."""
     patient = patient_for_self(request)
-    episode = _progress_episode(patient)
+    episode = patient.shown_episode()
     if episode is None:
         raise Http404
     return summary.response(episode=episode, today=timezone.localdate())

@@ -184,6 +184,10 @@ class Patient(models.Model):
     def open_episode(self) -> Episode | None:
         return self.episodes.filter(closed_at__isnull=True).first()
 
+    def shown_episode(self) -> Episode | None:
+        """The episode the progress and goals pages show: the open one, else the latest."""
+        return self.open_episode() or self.episodes.order_by("-opened_at").first()
+
     @property
     def phone_uri(self) -> str | None:
         return tel_uri(self.phone)
