@@ -127,26 +127,34 @@ def red_flags_report(
 ) -> list[RedFlagReport]:
     """Record the red flags the patient reports as present now. A flag already
     open stays as it is (one open report per code)."""
-    codes = [code for code in dict.fromkeys(codes) if code in engine.RED_FLAGS]
-    created = []
     with transaction.atomic():
         assessment.lock(episode=episode)
-        open_codes = set(
-            episode.red_flags.filter(resolved_at__isnull=True).values_list("code", flat=True)
-        )
-        for code in codes:
-            if code in open_codes:
-                continue
-            try:
-                with transaction.atomic():
-                    created.append(RedFlagReport.objects.create(episode=episode, code=code))
-            except IntegrityError:
-                continue  # reported at the same moment by another request
+        created = _red_flags_store(episode=episode, codes=codes)
         if created:
             touch(episode)
             assessment.reassess(episodes=[episode], today=today)
-            # Email the clinic once the reports are stored (never for a rollback).
-            transaction.on_commit(lambda: notifications.red_flags_notify(episode=episode))
+    return created
+
+
+def _red_flags_store(*, episode: Episode, codes: Iterable[str]) -> list[RedFlagReport]:
+    """Store the reports of the codes not already open, and email the clinic once
+    they are committed. The caller holds the episode's lock and reassesses."""
+    codes = [code for code in dict.fromkeys(codes) if code in engine.RED_FLAGS]
+    open_codes = set(
+        episode.red_flags.filter(resolved_at__isnull=True).values_list("code", flat=True)
+    )
+    created = []
+    for code in codes:
+        if code in open_codes:
+            continue
+        try:
+            with transaction.atomic():
+                created.append(RedFlagReport.objects.create(episode=episode, code=code))
+        except IntegrityError:
+            continue  # reported at the same moment by another request
+    if created:
+        # Email the clinic once the reports are stored (never for a rollback).
+        transaction.on_commit(lambda: notifications.red_flags_notify(episode=episode))
     return created
 
 
@@ -201,7 +209,7 @@ def intake_complete(
         risk_factors_save(
             episode=episode, answers=risk_factors, occasion=RiskFactorAnswer.Occasion.INTAKE
         )
-        red_flags_report(episode=episode, codes=red_flags, today=today)
+        _red_flags_store(episode=episode, codes=red_flags)
         touch(episode)
         assessment.reassess(episodes=[episode], today=today)
 
