@@ -2,7 +2,9 @@
 
 import datetime as dt
 
-from django.test import Client
+from django.contrib import admin as django_admin
+from django.db import transaction
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,6 +42,24 @@ def test_an_entry_corrected_in_the_admin_updates_the_advice(world):
     assert episode.mean_7d == 5.0
     assert episode.assessed_on == today
     assert episode.level == engine.ON_TRACK
+
+
+def test_an_admin_correction_makes_a_check_in_form_opened_before_it_ask(world):
+    """The admin counts the entry's version on from the stored one: a patient
+    who opened the day's form before the correction is asked before replacing it,
+    also when the entry changed again while the admin's page was open."""
+    episode = world.patient_a.episodes.get()
+    today = timezone.localdate()
+    entry = make_entry(episode, today, pain=5)
+    DailyEntry.objects.filter(pk=entry.pk).update(version=3)  # saved twice more meanwhile
+    entry.version = 1  # as the admin's change page loaded it
+    admin_site = django_admin.site._registry[DailyEntry]
+    request = RequestFactory().post("/")
+    request.user, request.session = world.admin, {}
+    entry.pain = 7
+    with transaction.atomic():
+        admin_site.save_model(request, entry, form=None, change=True)
+    assert DailyEntry.objects.get(pk=entry.pk).version == 4
 
 
 def test_deleting_a_patient_in_the_admin_removes_the_account(world):

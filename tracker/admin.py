@@ -236,8 +236,13 @@ class DailyEntryAdmin(AccessLoggedAdmin):
     list_display = ("episode", "day", "pain", "function", "bed_rest")
 
     def save_model(self, request, obj, form, change):
+        # Like every writer of the diary: lock the episode first (the admin's
+        # request is one transaction), then count the version on from the stored
+        # one, so a check-in form opened before this change asks before replacing it.
+        assessment.lock(episode=obj.episode)
         if change:
-            obj.version += 1  # a check-in form opened before this change will ask
+            stored = DailyEntry.objects.filter(pk=obj.pk).values_list("version", flat=True)
+            obj.version = max([obj.version, *stored]) + 1
         super().save_model(request, obj, form, change)
         lifecycle.episode_corrected(episode=obj.episode)
 
