@@ -319,7 +319,7 @@ def test_the_chart_module_imports_no_matplotlib_and_draws_without_it():
         "day = dt.date(2026, 3, 2)\n"
         "entries = [O(day=day + dt.timedelta(days=n), pain=5, function='yes', bed_rest=False)"
         " for n in range(30)]\n"
-        "episode = O(onset=day, is_open=False)\n"
+        "episode = O(onset=day, is_open=False, rules_version='')\n"
         "diary = courses.course(episode=episode, today=day + dt.timedelta(days=29),"
         " entries=entries)\n"
         "assert charts.progress_chart(diary).has_band\n"

@@ -60,9 +60,10 @@ def course(*, episode, today: dt.date, entries: Iterable | None = None) -> Cours
     has them already; otherwise they are read with one query.
 
     The baseline is the one the episode's stored assessment holds when that was
-    made today under the current rules (every change of the diary reassesses the
-    episode, and ``assessment.as_of_today`` does so on a new day); otherwise the
-    engine assesses the diary here."""
+    made under the current rules, today or after the episode closed (every change
+    of the diary reassesses the episode, ``assessment.as_of_today`` does so on a
+    new day, and a closed diary no longer changes); otherwise the engine assesses
+    the diary here."""
     if entries is None:
         entries = episode.entries.filter(day__lte=today).values_list(
             "day", "pain", "function", "bed_rest", named=True
@@ -75,10 +76,8 @@ def course(*, episode, today: dt.date, entries: Iterable | None = None) -> Cours
     diary.sort(key=lambda entry: entry.day)
     onset = min(episode.onset, today)
     means = engine.daily_means(diary, last=today)
-    fresh = (
-        episode.is_open
-        and episode.assessed_on == today
-        and episode.rules_version == engine.RULES_VERSION
+    fresh = episode.rules_version == engine.RULES_VERSION and (
+        episode.assessed_on == today or not episode.is_open
     )
     baseline = (
         episode.baseline
