@@ -34,6 +34,7 @@ from tracker.diary_forms import (
     RiskFactorForm,
 )
 from tracker.formatting import format_day
+from tracker.forms import add_errors
 from tracker.goal_views import first_visit_offer, weekly_rating_due
 from tracker.models import DailyEntry, RiskFactorAnswer
 
@@ -65,7 +66,7 @@ def intake(request: HttpRequest) -> HttpResponse:
                 contacts=form.contacts(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect("tracker:risk_factor_answers")
     return render(
@@ -123,7 +124,7 @@ def checkin_day(request: HttpRequest, day: dt.date) -> HttpResponse:
             existing = changed.entry
             _ask_before_replacing(form, existing)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             day_text = _("vandaag") if day == today else format_day(day, today=today)
             if created:
@@ -180,14 +181,6 @@ def _day_param(raw: str | None, today: dt.date) -> dt.date:
         return dt.date.fromisoformat(raw) if raw else today
     except ValueError:
         return today
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -301,7 +294,7 @@ def episode_close(request: HttpRequest) -> HttpResponse:
                 episode=episode, outcome=form.cleaned_data["outcome"], by_patient=True
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Uw dagboek is afgesloten. Dank u wel voor het bijhouden!"))
             return redirect("tracker:patient_home")
@@ -329,7 +322,7 @@ def episode_new(request: HttpRequest) -> HttpResponse:
         try:
             lifecycle.episode_open(patient=patient, onset=form.cleaned_data["onset"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             return redirect("tracker:intake")
     return render(request, "tracker/episode_new.html", {"form": form})

@@ -17,7 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from advice import content
-from tracker.goal_exports import episode_goals, goal_rows
+from tracker.goal_exports import episode_goals, goal_rows, label
 from tracker.models import (
     AccessLog,
     AssessmentRecord,
@@ -202,10 +202,6 @@ def csv_response(rows: Iterable[Sequence], *, fmt: CsvFormat, filename: str) -> 
 # --- The patient's own CSV, in their language ------------------------------------------
 
 
-def _label(model, name: str) -> str:
-    return capfirst(model._meta.get_field(name).verbose_name)
-
-
 def patient_rows(patient: Patient) -> Iterator[list]:
     """Everything held about the patient as rows of a long table: what (a kind of
     record), period, number, item and value; readable labels and values in the
@@ -227,28 +223,28 @@ def patient_rows(patient: Patient) -> Iterator[list]:
         you,
         "",
         "",
-        _label(Patient, "physio"),
+        label(Patient, "physio"),
         patient.physio.display_name() if patient.physio else None,
     ]
-    yield [you, "", "", _label(Patient, "year_of_birth"), patient.year_of_birth]
-    yield [you, "", "", _label(Patient, "language"), patient.get_language_display()]
-    yield [you, "", "", _label(Patient, "reminders"), patient.reminders]
-    yield [you, "", "", _label(Patient, "created_at"), patient.created_at]
+    yield [you, "", "", label(Patient, "year_of_birth"), patient.year_of_birth]
+    yield [you, "", "", label(Patient, "language"), patient.get_language_display()]
+    yield [you, "", "", label(Patient, "reminders"), patient.reminders]
+    yield [you, "", "", label(Patient, "created_at"), patient.created_at]
     episodes = patient.episodes.prefetch_related(
         "entries", "red_flags", "risk_factors", "assessments"
     ).order_by("opened_at")
     for number, episode in enumerate(episodes, start=1):
         kind = _("Periode met rugpijn")
-        yield [kind, number, "", _label(Episode, "onset"), episode.onset]
-        yield [kind, number, "", _label(Episode, "opened_at"), episode.opened_at]
-        yield [kind, number, "", _label(Episode, "closed_at"), episode.closed_at]
-        yield [kind, number, "", _label(Episode, "outcome"), episode.get_outcome_display()]
-        yield [kind, number, "", _label(Episode, "level"), _level(episode.level)]
-        yield [kind, number, "", _label(Episode, "reasons"), _reasons(episode.reasons)]
-        yield [kind, number, "", _label(Episode, "baseline"), episode.baseline]
-        yield [kind, number, "", _label(Episode, "mean_7d"), episode.mean_7d]
-        yield [kind, number, "", _label(Episode, "rules_version"), episode.rules_version]
-        yield [kind, number, "", _label(Episode, "assessed_on"), episode.assessed_on]
+        yield [kind, number, "", label(Episode, "onset"), episode.onset]
+        yield [kind, number, "", label(Episode, "opened_at"), episode.opened_at]
+        yield [kind, number, "", label(Episode, "closed_at"), episode.closed_at]
+        yield [kind, number, "", label(Episode, "outcome"), episode.get_outcome_display()]
+        yield [kind, number, "", label(Episode, "level"), _level(episode.level)]
+        yield [kind, number, "", label(Episode, "reasons"), _reasons(episode.reasons)]
+        yield [kind, number, "", label(Episode, "baseline"), episode.baseline]
+        yield [kind, number, "", label(Episode, "mean_7d"), episode.mean_7d]
+        yield [kind, number, "", label(Episode, "rules_version"), episode.rules_version]
+        yield [kind, number, "", label(Episode, "assessed_on"), episode.assessed_on]
         kind = capfirst(DailyEntry._meta.verbose_name)
         for item, entry in enumerate(episode.entries.all(), start=1):
             for name, value in (
@@ -261,52 +257,52 @@ def patient_rows(patient: Patient) -> Iterator[list]:
                 ("painkillers", entry.painkillers),
                 ("note", entry.note),
             ):
-                yield [kind, number, item, _label(DailyEntry, name), value]
+                yield [kind, number, item, label(DailyEntry, name), value]
         kind = capfirst(RedFlagReport._meta.verbose_name)
         for item, report in enumerate(episode.red_flags.all(), start=1):
-            yield [kind, number, item, _label(RedFlagReport, "code"), report.get_code_display()]
-            yield [kind, number, item, _label(RedFlagReport, "reported_at"), report.reported_at]
-            yield [kind, number, item, _label(RedFlagReport, "resolved_at"), report.resolved_at]
+            yield [kind, number, item, label(RedFlagReport, "code"), report.get_code_display()]
+            yield [kind, number, item, label(RedFlagReport, "reported_at"), report.reported_at]
+            yield [kind, number, item, label(RedFlagReport, "resolved_at"), report.resolved_at]
         kind = capfirst(RiskFactorAnswer._meta.verbose_name)
         for item, answer in enumerate(episode.risk_factors.all(), start=1):
-            yield [kind, number, item, _label(RiskFactorAnswer, "code"), answer.get_code_display()]
-            yield [kind, number, item, _label(RiskFactorAnswer, "answer"), answer.answer]
+            yield [kind, number, item, label(RiskFactorAnswer, "code"), answer.get_code_display()]
+            yield [kind, number, item, label(RiskFactorAnswer, "answer"), answer.answer]
             yield [
                 kind,
                 number,
                 item,
-                _label(RiskFactorAnswer, "occasion"),
+                label(RiskFactorAnswer, "occasion"),
                 answer.get_occasion_display(),
             ]
-            yield [kind, number, item, _label(RiskFactorAnswer, "answered_at"), answer.answered_at]
+            yield [kind, number, item, label(RiskFactorAnswer, "answered_at"), answer.answered_at]
         kind = capfirst(AssessmentRecord._meta.verbose_name)
         for item, record in enumerate(episode.assessments.all(), start=1):
-            yield [kind, number, item, _label(AssessmentRecord, "assessed_at"), record.assessed_at]
-            yield [kind, number, item, _label(AssessmentRecord, "level"), _level(record.level)]
+            yield [kind, number, item, label(AssessmentRecord, "assessed_at"), record.assessed_at]
+            yield [kind, number, item, label(AssessmentRecord, "level"), _level(record.level)]
             yield [
                 kind,
                 number,
                 item,
-                _label(AssessmentRecord, "reasons"),
+                label(AssessmentRecord, "reasons"),
                 _reasons(record.reasons),
             ]
             yield [
                 kind,
                 number,
                 item,
-                _label(AssessmentRecord, "rules_version"),
+                label(AssessmentRecord, "rules_version"),
                 record.rules_version,
             ]
-            yield [kind, number, item, _label(AssessmentRecord, "message"), record.message]
+            yield [kind, number, item, label(AssessmentRecord, "message"), record.message]
         yield from goal_rows(episode, number)
     kind = _("Inzage door de praktijk")
     records = AccessLog.objects.filter(patient_ref=patient.pseudonym).order_by("at")
     for item, record in enumerate(records, start=1):
-        yield [kind, "", item, _label(AccessLog, "at"), record.at]
+        yield [kind, "", item, label(AccessLog, "at"), record.at]
         yield [kind, "", item, _("Door"), record.user_name or record.username]
-        yield [kind, "", item, _label(AccessLog, "role"), _role(record.role)]
-        yield [kind, "", item, _label(AccessLog, "action"), record.get_action_display()]
-        yield [kind, "", item, _label(AccessLog, "grounds"), gettext(record.grounds)]
+        yield [kind, "", item, label(AccessLog, "role"), _role(record.role)]
+        yield [kind, "", item, label(AccessLog, "action"), record.get_action_display()]
+        yield [kind, "", item, label(AccessLog, "grounds"), gettext(record.grounds)]
 
 
 def _level(level: str) -> str:

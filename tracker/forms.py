@@ -263,3 +263,12 @@ class AccessPeriodForm(forms.Form):
             start = self.cleaned_data.get("start") or start
             end = self.cleaned_data.get("end") or end
         return start, end
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: under the field it names, else on top."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

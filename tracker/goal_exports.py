@@ -35,7 +35,8 @@ def episode_goals(episode) -> list[dict]:
     ]
 
 
-def _label(model, name: str) -> str:
+def label(model, name: str) -> str:
+    """A model field's name as the reader sees it (the exports' labels)."""
     return capfirst(model._meta.get_field(name).verbose_name)
 
 
@@ -45,18 +46,18 @@ def goal_rows(episode, number: int) -> Iterator[list]:
     kind = capfirst(Goal._meta.verbose_name)
     for item, line in enumerate(goal_board(episode=episode, who=True).lines, start=1):
         goal = line.goal
-        yield [kind, number, item, _label(Goal, "activity"), goal.activity]
-        yield [kind, number, item, _label(Goal, "status"), goal.get_status_display()]
-        yield [kind, number, item, _label(Goal, "started_on"), goal.started_on]
-        yield [kind, number, item, _label(Goal, "closed_at"), goal.closed_at]
+        yield [kind, number, item, label(Goal, "activity"), goal.activity]
+        yield [kind, number, item, label(Goal, "status"), goal.get_status_display()]
+        yield [kind, number, item, label(Goal, "started_on"), goal.started_on]
+        yield [kind, number, item, label(Goal, "closed_at"), goal.closed_at]
         if goal.replaces:
-            yield [kind, number, item, _label(Goal, "replaces"), goal.replaces.activity]
+            yield [kind, number, item, label(Goal, "replaces"), goal.replaces.activity]
         for rating in line.ratings:
             week = gettext("week %(week)s") % {"week": rating.week}
-            day = f"{_label(GoalRating, 'rated_on')} ({week})"
+            day = f"{label(GoalRating, 'rated_on')} ({week})"
             yield [kind, number, item, day, rating.rated_on]
             score = gettext("overgeslagen") if rating.skipped else rating.score
-            yield [kind, number, item, f"{_label(GoalRating, 'score')} ({week})", score]
+            yield [kind, number, item, f"{label(GoalRating, 'score')} ({week})", score]
 
 
 def summary_lines(episode) -> tuple[tuple[str, str], ...]:

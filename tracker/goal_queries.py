@@ -44,7 +44,13 @@ def _goals_moved(direction: str) -> Coalesce:
         goals = goals.filter(latest__gte=F("start") + mic)
     else:
         goals = goals.filter(latest__gt=F("start") - mic, latest__lt=F("start") + mic)
-    counted = goals.order_by().values("episode").annotate(n=Count("pk")).values("n")
+    return count_per_episode(goals)
+
+
+def count_per_episode(queryset) -> Coalesce:
+    """A correlated COUNT(*) subquery of rows with an ``episode`` (no join, so the
+    row count stays one per episode)."""
+    counted = queryset.order_by().values("episode").annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
@@ -56,16 +62,8 @@ def caseload_annotations() -> dict:
         "goals_better": _goals_moved(psk.BETTER),
         "goals_same": _goals_moved(psk.SAME),
         "goals_worse": _goals_moved(psk.WORSE),
-        "goals_count": Coalesce(
-            Subquery(
-                Goal.objects.filter(episode=OuterRef("pk"), status__in=COUNTED)
-                .order_by()
-                .values("episode")
-                .annotate(n=Count("pk"))
-                .values("n"),
-                output_field=IntegerField(),
-            ),
-            Value(0),
+        "goals_count": count_per_episode(
+            Goal.objects.filter(episode=OuterRef("pk"), status__in=COUNTED)
         ),
     }
 

@@ -25,20 +25,13 @@ from tracker.access import (
     patient_for_staff,
 )
 from tracker.audit import log_access
+from tracker.forms import add_errors
 from tracker.goal_forms import REWORD, GoalChangeForm, GoalChoiceForm, GoalCloseForm, GoalRatingForm
 from tracker.models import AccessLog, Clinic, GoalStatus, Patient
 
 # Where the goals page goes after saving: the check-in at the first visit, else
 # the progress page's goals.
 NEXT = {"checkin": "tracker:checkin"}
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _progress_goals_url() -> str:
@@ -83,7 +76,7 @@ def goals(request: HttpRequest) -> HttpResponse:
                 episode=episode, goals=form.goals(), by=request.user, today=today
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -157,7 +150,7 @@ def goals_week(request: HttpRequest) -> HttpResponse:
                 episode=episode, scores=form.scores(), by=request.user, today=today
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             if done:
                 messages.success(
@@ -266,7 +259,7 @@ def staff_goals(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             goal_service.goals_choose(episode=episode, goals=form.goals(), by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             _log(request, patient, episode, "goals.create", AccessLog.Action.CREATE)
             messages.success(request, _("De doelen zijn vastgelegd."))
@@ -287,7 +280,7 @@ def staff_goals_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             goal_service.goals_rate(episode=episode, scores=form.scores(), by=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             _log(request, patient, episode, "goals.rate", AccessLog.Action.UPDATE)
             messages.success(request, _("De scores zijn vastgelegd."))
@@ -326,7 +319,7 @@ def staff_goal_change(request: HttpRequest, slug: str, pk: int, goal: int) -> Ht
                 # form for it, so the reason is said on the page it returns to.
                 messages.error(request, " ".join(error.messages))
                 return redirect("tracker:staff_goals", slug=clinic.slug, pk=patient.pk)
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             if done:
                 event = "goals.reword" if action == REWORD else "goals.close"

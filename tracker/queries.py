@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce, Lower
 from django.db.models.lookups import Contains
 
 from advice import engine
-from tracker.goal_queries import caseload_annotations
+from tracker.goal_queries import caseload_annotations, count_per_episode
 from tracker.models import Clinic, DailyEntry, Episode, RedFlagReport, RiskFactorAnswer, User
 
 STALE_DAYS = 3
@@ -123,12 +123,6 @@ NEEDS_ATTENTION = Q(
 ) | Q(alert_acknowledged_at__lt=F("alert_raised_at"))
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    """A correlated COUNT(*) subquery (no join, so the row count stays one per episode)."""
-    counted = queryset.order_by().values("episode").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def caseload(
     *,
     clinic: Clinic,
@@ -177,7 +171,7 @@ def _in_view(
             "patient__user", "patient__physio", "patient__clinic"
         ).annotate(
             flags_unseen=Exists(unseen_flags),
-            checkins_7d=_count(
+            checkins_7d=count_per_episode(
                 entries.filter(day__gt=today - dt.timedelta(days=7), day__lte=today)
             ),
             risk_factors_yes=Coalesce(
