@@ -7,6 +7,8 @@ decreasing" (clearly above the slower course). Pure Python.
 import math
 from numbers import Real
 
+from advice.entries import PAIN_MAX, PAIN_MIN
+
 __all__ = ["BAND_CURVES", "band_fraction", "expected_band", "expected_course"]
 
 # Expected recovery band: f(t) = a + (1 - a) * exp(-k * t), t in weeks since onset.
@@ -15,9 +17,6 @@ BAND_CURVES: dict[str, tuple[float, float]] = {
     "typical": (0.20, 0.20),
     "slower": (0.30, 0.12),
 }
-
-_PAIN_MIN = 0
-_PAIN_MAX = 10
 
 
 def band_fraction(weeks: float, curve: str) -> float:
@@ -47,10 +46,10 @@ def expected_course(
     if (
         not isinstance(baseline, Real)
         or isinstance(baseline, bool)
-        or not _PAIN_MIN <= baseline <= _PAIN_MAX
+        or not PAIN_MIN <= baseline <= PAIN_MAX
     ):
         raise ValueError(
-            f"baseline must be a number from {_PAIN_MIN} to {_PAIN_MAX}, got {baseline!r}"
+            f"baseline must be a number from {PAIN_MIN} to {PAIN_MAX}, got {baseline!r}"
         )
     t_b = _weeks("baseline_weeks", baseline_weeks)
     t = _weeks("weeks", weeks)

@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from advice.band import band_fraction
+
 DIARY_END = 98  # the diary runs to day 98 since onset
 ONSET = date(2026, 1, 5)  # any Monday; only differences between days matter
 
@@ -35,13 +37,11 @@ RISE_POINTS = 3.0
 RETURN_START = 35  # the "relapse" cohort: faster course to week 5, then back to 5-6
 RETURN_DAYS = 3
 
-# Mean course, as a fraction of onset pain: f(t) = a + (1 - a)·e^(-k·t) (RULES.md).
-_BAND = {"faster": (0.10, 0.35), "typical": (0.20, 0.20), "slower": (0.30, 0.12)}
-
 
 def _band(curve: str, day: float) -> float:
-    a, k = _BAND[curve]
-    return a + (1 - a) * math.exp(-k * day / 7)
+    """The mean course on ``day`` since onset, as a fraction of onset pain: the
+    curves of the expected band (RULES.md)."""
+    return band_fraction(day / 7, curve)
 
 
 def _typical_then_rise(onset_pain: float, day: int, extra: float) -> float:

@@ -37,9 +37,6 @@ SUGGESTIONS = (
     _("Tuinieren"),
 )
 
-SCALE_LOW = _("0 = geen probleem")
-SCALE_HIGH = _("10 = onmogelijk")
-
 
 @dataclass(frozen=True)
 class Change:

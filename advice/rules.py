@@ -69,8 +69,6 @@ _CHRONIC_PAIN = 3  # when M7 is still 3 or more; then self_manage.
 _NO_PROGRESS_MIN_DAYS_IN = 14
 HOLD_DAYS = 5  # a seek-help reason holds the level for this many days after it fired
 
-_MAX_DENOMINATOR = 1000  # means of up to 14 integers have denominators of at most 14
-
 # The diary reasons that tell the patient to contact the physiotherapist; the ones
 # a seek-help advice is held for.
 _HELD_REASONS = frozenset(reason for reason, level in REASON_LEVEL.items() if level == SEE_PHYSIO)

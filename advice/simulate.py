@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from types import ModuleType
 
+from advice.codes import SEEK_HELP_LEVELS
 from advice.cohorts import (
     BAD_SPELLS,
     COHORTS,
@@ -129,7 +130,7 @@ class Result:
         ]
 
 
-_TOLD_LEVELS = frozenset({"emergency", "see_gp", "see_physio"})
+_TOLD_LEVELS = SEEK_HELP_LEVELS  # "told": see_physio or more severe
 
 
 def _told_by_day(engine: ModuleType, patient: Patient) -> list[bool]:

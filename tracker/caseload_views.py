@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from advice import engine, words
+from advice import content, engine, words
 from tracker import (
     assessment,
     exports,
@@ -54,8 +54,7 @@ def _rows(episodes, *, today) -> list[dict]:
             "spark": lines.get(episode.pk, queries.Sparkline()),
             # Still to be acknowledged: an alert, or a red flag (also one resolved).
             "to_do": episode.alert_unacknowledged or episode.flags_unseen,
-            "flag_resolved": episode.flags_unseen
-            and episode.level not in (engine.EMERGENCY, engine.SEE_GP),
+            "flag_resolved": episode.flags_unseen and episode.level not in content.URGENT_LEVELS,
         }
         for episode in episodes
     ]

@@ -32,7 +32,7 @@ _LEVEL_RANKS = {
 UNASSESSED_RANK = 99
 
 # Levels that need a person to act: a change into one raises an alert.
-ALERT_LEVELS = frozenset({engine.EMERGENCY, engine.SEE_GP, engine.SEE_PHYSIO})
+ALERT_LEVELS = engine.SEEK_HELP_LEVELS
 
 
 def triage_rank(level: str, reasons: Sequence[str], held: Sequence[str] = ()) -> int:
