@@ -13,6 +13,7 @@ translation functions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext, pgettext_lazy
@@ -275,6 +276,13 @@ def staff_reason_label(reason: str) -> str:
 def staff_held_label(reason: str) -> str:
     """The label of a reason that holds the advice although it did not fire today."""
     return gettext("%(label)s (aangehouden)") % {"label": staff_reason_label(reason)}
+
+
+def staff_reason_labels(reasons: Iterable[str], held: Iterable[str] = ()) -> list[str]:
+    """The labels of an assessment's reasons, then of the reasons that hold it."""
+    return [staff_reason_label(reason) for reason in reasons] + [
+        staff_held_label(reason) for reason in held
+    ]
 
 
 def staff_reason_explanation(reason: str) -> str:

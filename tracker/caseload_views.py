@@ -44,12 +44,14 @@ def _rows(episodes, *, today) -> list[dict]:
             # The short label keeps the row on one line; the full one is its title.
             "level_label": words.LEVEL_LABELS.get(episode.level, episode.level),
             "level_title": words.STAFF_LEVEL_LABELS.get(episode.level, episode.level),
-            "reasons": [
-                words.staff_reason_label(reason)
-                for reason in episode.reasons
-                if reason != engine.FEW_ENTRIES or episode.level == engine.TOO_FEW_ENTRIES
-            ]
-            + [words.staff_held_label(reason) for reason in episode.held],
+            "reasons": words.staff_reason_labels(
+                [
+                    reason
+                    for reason in episode.reasons
+                    if reason != engine.FEW_ENTRIES or episode.level == engine.TOO_FEW_ENTRIES
+                ],
+                episode.held,
+            ),
             "change": queries.change_percent(episode.baseline, episode.mean_7d),
             "spark": lines.get(episode.pk, queries.Sparkline()),
             # Still to be acknowledged: an alert, or a red flag (also one resolved).
@@ -220,10 +222,7 @@ def caseload_csv(request: HttpRequest, slug: str) -> HttpResponse:
                 physio.display_name() if physio else "",
                 episode.week_number(today),
                 str(words.STAFF_LEVEL_LABELS.get(episode.level, episode.level)),
-                ", ".join(
-                    [words.staff_reason_label(reason) for reason in episode.reasons]
-                    + [words.staff_held_label(reason) for reason in episode.held]
-                ),
+                ", ".join(words.staff_reason_labels(episode.reasons, episode.held)),
                 episode.baseline,
                 episode.mean_7d,
                 queries.change_percent(episode.baseline, episode.mean_7d),

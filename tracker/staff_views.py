@@ -122,9 +122,7 @@ def summary_pdf(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _with_labels(record):
-    record.reason_labels = [words.staff_reason_label(reason) for reason in record.reasons] + [
-        words.staff_held_label(reason) for reason in record.held
-    ]
+    record.reason_labels = words.staff_reason_labels(record.reasons, record.held)
     return record
 
 

@@ -142,8 +142,7 @@ def summary_of(*, episode: Episode, today: dt.date) -> Summary:
         baseline=diary.baseline,
         mean_7d=diary.mean_7d,
         advice=str(content.LEVEL_TITLES[level]),
-        reasons=tuple(words.staff_reason_label(reason) for reason in episode.reasons or ())
-        + tuple(words.staff_held_label(reason) for reason in episode.held or ()),
+        reasons=tuple(words.staff_reason_labels(episode.reasons or (), episode.held or ())),
         rules_version=episode.rules_version,
         assessed_on=episode.assessed_on,
         red_flags=red_flags,
