@@ -20,7 +20,6 @@ Every label goes through gettext: Dutch source strings, English translation.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -277,7 +276,7 @@ def _changes(diary: Course, changes: Sequence[LevelChange], scale: Scale) -> lis
         y = _TOP + 10 + row * 18
         label = escape(
             gettext("Advies veranderd op %(day)s: %(advice)s")
-            % {"day": day_label(change.day), "advice": change.title}
+            % {"day": format_day(change.day, "short"), "advice": change.title}
         )
         parts.append(
             f'<g class="change"><title>{label}</title>'
@@ -335,8 +334,8 @@ def _description(diary: Course, has_mean: bool) -> str:
         "tot %(high)s.",
         len(pains),
     ) % {
-        "first": day_label(diary.entries[0].day),
-        "last": day_label(diary.entries[-1].day),
+        "first": format_day(diary.entries[0].day, "short"),
+        "last": format_day(diary.entries[-1].day, "short"),
         "count": len(pains),
         "low": min(pains),
         "high": max(pains),
@@ -346,10 +345,6 @@ def _description(diary: Course, has_mean: bool) -> str:
     if diary.has_band:
         text += " " + gettext("Een band toont het gebruikelijke verloop, vanaf de startwaarde.")
     return text + " " + gettext("De cijfers staan in de tabel onder de grafiek.")
-
-
-def day_label(day: dt.date) -> str:
-    return format_day(day, "short")
 
 
 def _number_attr(value: float) -> str:

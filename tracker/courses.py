@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from advice import content, engine
+from tracker import queries
 from tracker.formatting import day_labels, format_number, format_percent
 from tracker.models import Function, WorkStatus
 
@@ -173,7 +174,7 @@ def trend_in_words(diary: Course) -> str:
     else:
         sentences.append(
             gettext("Aan het begin van uw dagboek was uw pijn gemiddeld %(baseline)s.")
-            % {"baseline": number(baseline)}
+            % {"baseline": format_number(baseline)}
         )
         if mean_7d is None:
             sentences.append(
@@ -185,7 +186,7 @@ def trend_in_words(diary: Course) -> str:
         else:
             sentences.append(
                 gettext("Nu is uw pijn gemiddeld %(mean)s (de afgelopen 7 dagen).")
-                % {"mean": number(mean_7d)}
+                % {"mean": format_number(mean_7d)}
             )
             sentences.append(_change_sentence(baseline, mean_7d))
         today_weeks = diary.weeks(diary.today)
@@ -194,16 +195,11 @@ def trend_in_words(diary: Course) -> str:
             _, typical, _ = diary.expected(today_weeks)
             sentences.append(
                 gettext("Bij het gebruikelijke verloop zou uw pijn nu rond %(expected)s liggen.")
-                % {"expected": number(typical)}
+                % {"expected": format_number(typical)}
             )
 
     sentences.append(_activities_sentence(diary))
     return " ".join(sentence for sentence in sentences if sentence)
-
-
-def number(value: float) -> str:
-    """One decimal, localised (3,5 in Dutch): tracker.formatting's rule."""
-    return format_number(value)
 
 
 def _change_sentence(baseline: float, mean_7d: float) -> str:
@@ -211,7 +207,7 @@ def _change_sentence(baseline: float, mean_7d: float) -> str:
         if mean_7d <= 0:
             return gettext("Dat is gelijk aan het begin.")
         return gettext("Dat is hoger dan aan het begin.")
-    percent = round(abs(baseline - mean_7d) / baseline * 100)
+    percent = abs(queries.change_percent(baseline, mean_7d))
     if percent == 0:
         return gettext("Dat is ongeveer gelijk aan het begin.")
     if mean_7d < baseline:

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
-from tracker import charts, courses, queries
-from tracker.formatting import format_percent
+from tracker import charts, queries
+from tracker.formatting import format_number, format_percent
 
 if TYPE_CHECKING:
     from tracker.summary import Summary
@@ -166,7 +166,7 @@ def _key_figures(summary: Summary) -> list[tuple[str, str]]:
         (
             gettext("Startwaarde"),
             gettext("%(value)s (gemiddelde pijn van de eerste week)")
-            % {"value": courses.number(summary.baseline)}
+            % {"value": format_number(summary.baseline)}
             if summary.baseline is not None
             else gettext("nog niet bekend (minder dan 3 dagen ingevuld)"),
         )
@@ -174,7 +174,7 @@ def _key_figures(summary: Summary) -> list[tuple[str, str]]:
     figures.append(
         (
             gettext("Gemiddelde 7 dagen"),
-            courses.number(summary.mean_7d)
+            format_number(summary.mean_7d)
             if summary.mean_7d is not None
             else gettext("niet bekend (minder dan 4 dagen ingevuld in de laatste 7 dagen)"),
         )
@@ -182,7 +182,7 @@ def _key_figures(summary: Summary) -> list[tuple[str, str]]:
     if summary.baseline is not None and summary.mean_7d is not None:
         points = summary.mean_7d - summary.baseline
         percent = queries.change_percent(summary.baseline, summary.mean_7d)
-        value = gettext("%(points)s punten") % {"points": _signed(courses.number(points))}
+        value = gettext("%(points)s punten") % {"points": _signed(format_number(points))}
         if percent is not None:
             value += f" ({format_percent(percent, signed=True)})"
         figures.append((gettext("Verandering"), value))
