@@ -21,8 +21,10 @@ from advice import content, engine, words
 from tracker import (
     assessment,
     checkins,
+    goal_board,
     lifecycle,
 )
+from tracker import goals as goal_service
 from tracker.access import patient_for_self, red_flag_for_self
 from tracker.diary_forms import (
     CheckinForm,
@@ -35,7 +37,6 @@ from tracker.diary_forms import (
 )
 from tracker.formatting import format_day
 from tracker.forms import add_errors
-from tracker.goal_views import first_visit_offer, weekly_rating_due
 from tracker.models import DailyEntry, RiskFactorAnswer
 
 
@@ -133,7 +134,7 @@ def checkin_day(request: HttpRequest, day: dt.date) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Aangepast voor %(day)s.") % {"day": day_text})
-            if weekly_rating_due(episode=episode, today=today):  # the weekly goals screen
+            if goal_service.rating_due(episode=episode, today=today):  # the weekly goals screen
                 return redirect("tracker:goals_week")
             return redirect("tracker:patient_home")
     return render(
@@ -272,7 +273,7 @@ def risk_factor_answers(request: HttpRequest) -> HttpResponse:
                     episode=episode, today=timezone.localdate()
                 ),
             ),
-            "goals_offer": first_visit_offer(episode=episode),
+            "goals_offer": goal_board.first_visit_offer(episode=episode),
         },
     )
 

@@ -163,28 +163,7 @@ def goals_week(request: HttpRequest) -> HttpResponse:
     return render(request, "tracker/goals/week.html", {"form": form, "goals": board})
 
 
-def progress_goals(*, episode, today) -> goal_board.GoalBoard:
-    """The progress page's goals (two queries)."""
-    return goal_board.goal_board(episode=episode, today=today)
-
-
-def weekly_rating_due(*, episode, today) -> bool:
-    """After a check-in: is the weekly goals screen due (one query)?"""
-    return goal_service.rating_due(episode=episode, today=today)
-
-
-def first_visit_offer(*, episode) -> bool:
-    """The end of the first visit offers to choose goals (one query)."""
-    return goal_board.first_visit_offer(episode=episode)
-
-
 # --- The physiotherapist -----------------------------------------------------------
-
-
-def record_goals(*, episode) -> goal_board.GoalBoard:
-    """The patient's record: the goals with their scores and who gave them (two
-    queries; the record's own access-log entry covers them)."""
-    return goal_board.goal_board(episode=episode, who=True)
 
 
 def _log(request: HttpRequest, patient: Patient, episode, event: str, action: str) -> None:

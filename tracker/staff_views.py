@@ -20,6 +20,7 @@ from tracker import (
     assessment,
     charts,
     courses,
+    goal_board,
     lifecycle,
     queries,
     summary,
@@ -27,7 +28,6 @@ from tracker import (
 from tracker.access import STAFF_ROLES, clinic_for_staff, patient_for_staff, role_of
 from tracker.audit import log_access
 from tracker.forms import CloseEpisodeForm, ContactForm, StaffSettingsForm
-from tracker.goal_views import record_goals
 from tracker.models import AccessLog, Clinic, Episode
 
 
@@ -93,7 +93,7 @@ def _record_page(
                 diary,
                 changes=courses.level_changes(assessments, first=episode.onset, today=today),
             ),
-            goals=record_goals(episode=episode),
+            goals=goal_board.goal_board(episode=episode, who=True),
         )
     return render(request, "tracker/patient_detail.html", context)
 

@@ -25,6 +25,7 @@ from tracker import (
     checkins,
     courses,
     exports,
+    goal_board,
     language,
     lifecycle,
     passwords,
@@ -32,7 +33,6 @@ from tracker import (
 )
 from tracker.access import patient_for_self, role_of
 from tracker.forms import AccessPeriodForm, DeleteAccountForm, LoginForm, SettingsForm
-from tracker.goal_views import progress_goals
 from tracker.invitations import invitation_tokens
 from tracker.models import AccessLog, Clinic
 
@@ -133,7 +133,7 @@ def progress(request: HttpRequest) -> HttpResponse:
             "entries": courses.table_rows(entries),
             "trend": courses.trend_in_words(diary),
             "chart": charts.progress_chart(diary, changes=changes),
-            "goals": progress_goals(episode=episode, today=today),
+            "goals": goal_board.goal_board(episode=episode, today=today),
         },
     )
 
