@@ -16,6 +16,7 @@ source strings with an English translation, lazy like ``advice.content``'s.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
@@ -80,3 +81,9 @@ def check_score(score: int) -> int:
     if isinstance(score, bool) or not isinstance(score, int) or not SCORE_MIN <= score <= SCORE_MAX:
         raise ValueError(f"score must be a whole number from {SCORE_MIN} to {SCORE_MAX}: {score!r}")
     return score
+
+
+def rating_due(last: date | None, today: date) -> bool:
+    """The weekly rating of active goals is due: never scored, or the last score
+    (or skip) is RATING_INTERVAL_DAYS old or more."""
+    return last is None or (today - last).days >= RATING_INTERVAL_DAYS

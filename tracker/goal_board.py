@@ -97,7 +97,7 @@ def goal_board(*, episode: Episode, today: dt.date | None = None, who: bool = Fa
             default=None,
         )
         has_active = any(line.goal.is_active for line in lines)
-        due = has_active and (last is None or (today - last).days >= psk.RATING_INTERVAL_DAYS)
+        due = has_active and psk.rating_due(last, today)
     return GoalBoard(episode=episode, lines=lines, due=due)
 
 

@@ -68,7 +68,7 @@ def goals(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         # Rows typed while another tab (or the physiotherapist) took places: keep
         # them, so the service can say there is no room for them and nothing is lost.
-        rows = max([rows, *(n for n in (1, 2, 3) if _typed(request.POST, n))])
+        rows = max([rows, *(n for n in range(1, psk.MAX_ACTIVE + 1) if _typed(request.POST, n))])
     form = GoalChoiceForm(request.POST or None, places=rows) if rows else None
     if form is not None and form.is_valid():
         try:

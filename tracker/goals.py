@@ -288,4 +288,4 @@ def rating_due(*, episode: Episode, today: dt.date | None = None) -> bool:
     )
     if not row["active"]:
         return False
-    return row["last"] is None or (today - row["last"]).days >= psk.RATING_INTERVAL_DAYS
+    return psk.rating_due(row["last"], today)
