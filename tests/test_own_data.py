@@ -6,12 +6,16 @@ import datetime as dt
 import io
 import json
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import client_for
 from tests.factories import PASSWORD, make_entry
-from tracker.models import DailyEntry, Patient, User
+from tracker import goals
+from tracker.models import DailyEntry, Episode, Patient, User
 
 
 def test_the_json_download_holds_everything_about_the_patient_and_nobody_else(world):
@@ -149,3 +153,37 @@ def test_the_diary_cannot_be_closed_while_a_red_flag_is_open(world):
     )
     assert "U heeft nog een alarmsignaal open" in response.content.decode()
     assert world.patient_a.episodes.get().is_open
+
+
+@pytest.mark.parametrize("url_name", ["tracker:export_json", "tracker:export_csv"])
+def test_the_downloads_read_the_goals_of_every_episode_at_once(
+    world, url_name, django_assert_num_queries
+):
+    """The goals of all the patient's episodes are read together: a patient with
+    three episodes, each with goals and scores, costs as many queries as one with
+    one episode."""
+    client = client_for(world.patient_a.user)
+
+    def with_goals(episode):
+        (goal,) = goals.goals_choose(
+            episode=episode, goals=[("Fietsen", 6)], by=world.patient_a.user
+        )
+        assert goal.ratings.exists()
+        return episode
+
+    first = with_goals(world.patient_a.episodes.get())
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse(url_name)).status_code == 200
+    today = timezone.localdate()
+    for n in (1, 2):
+        Episode.objects.filter(pk=first.pk).update(closed_at=timezone.now(), outcome="recovered")
+        first = with_goals(
+            Episode.objects.create(
+                patient=world.patient_a,
+                onset=today - dt.timedelta(days=n),
+                intake_done_at=timezone.now(),
+            )
+        )
+    with django_assert_num_queries(len(one)):
+        response = client.get(reverse(url_name))
+    assert response.content.decode("utf-8-sig").count("Fietsen") >= 3

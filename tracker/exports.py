@@ -17,6 +17,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 
 from advice import content
+from tracker.goal_board import prefetch_goals
 from tracker.goal_exports import episode_goals, goal_rows, label
 from tracker.models import (
     AccessLog,
@@ -34,7 +35,7 @@ def patient_data(patient: Patient) -> dict:
     """A plain dictionary of the patient's account, episodes and everything in them."""
     user = patient.user
     episodes = patient.episodes.prefetch_related(
-        "entries", "red_flags", "risk_factors", "assessments"
+        "entries", "red_flags", "risk_factors", "assessments", prefetch_goals()
     ).order_by("opened_at")
     return {
         "account": {
@@ -231,7 +232,7 @@ def patient_rows(patient: Patient) -> Iterator[list]:
     yield [you, "", "", label(Patient, "reminders"), patient.reminders]
     yield [you, "", "", label(Patient, "created_at"), patient.created_at]
     episodes = patient.episodes.prefetch_related(
-        "entries", "red_flags", "risk_factors", "assessments"
+        "entries", "red_flags", "risk_factors", "assessments", prefetch_goals()
     ).order_by("opened_at")
     for number, episode in enumerate(episodes, start=1):
         kind = _("Periode met rugpijn")

@@ -75,16 +75,33 @@ class GoalBoard:
         return psk.MAX_ACTIVE - len(self.active) if self.episode.is_open else 0
 
 
-def goal_board(*, episode: Episode, today: dt.date | None = None, who: bool = False) -> GoalBoard:
-    """The episode's goals with their scores (two queries); ``who`` also loads who
-    chose, scored and closed them, for the physiotherapist's record."""
-    today = today or timezone.localdate()
+def _goals(*, who: bool):
+    """The goals with their scores in week order; ``who`` also loads who chose,
+    scored and closed them."""
     ratings = GoalRating.objects.order_by("week")
-    goals = Goal.objects.filter(episode=episode)
+    goals = Goal.objects.all()
     if who:
         ratings = ratings.select_related("rated_by")
         goals = goals.select_related("created_by", "closed_by", "replaces")
-    goals = goals.prefetch_related(Prefetch("ratings", queryset=ratings))
+    return goals.prefetch_related(Prefetch("ratings", queryset=ratings))
+
+
+def prefetch_goals() -> Prefetch:
+    """For a list of episodes (the patient's downloads): their goals, with who
+    chose, scored and closed them, in two queries for all of them. Pass
+    ``episode.goals.all()`` to ``goal_board`` as ``goals``."""
+    return Prefetch("goals", queryset=_goals(who=True))
+
+
+def goal_board(
+    *, episode: Episode, today: dt.date | None = None, who: bool = False, goals=None
+) -> GoalBoard:
+    """The episode's goals with their scores (two queries); ``who`` also loads who
+    chose, scored and closed them, for the physiotherapist's record. ``goals``:
+    the episode's goals already loaded by ``prefetch_goals`` (no query)."""
+    today = today or timezone.localdate()
+    if goals is None:
+        goals = _goals(who=who).filter(episode=episode)
     order = {GoalStatus.ACTIVE: 0, GoalStatus.ACHIEVED: 1, GoalStatus.DROPPED: 2}
     lines = sorted(
         (GoalLine(goal=goal, ratings=list(goal.ratings.all())) for goal in goals),

@@ -14,7 +14,7 @@ from tracker.models import Goal, GoalRating, GoalStatus
 
 def episode_goals(episode) -> list[dict]:
     """The episode's goals with every score, for the JSON download (with the codes,
-    for other programs)."""
+    for other programs). The episode comes with ``goal_board.prefetch_goals``."""
     return [
         {
             "activity": line.goal.activity,
@@ -31,7 +31,7 @@ def episode_goals(episode) -> list[dict]:
                 for rating in line.ratings
             ],
         }
-        for line in goal_board(episode=episode, who=True).lines
+        for line in goal_board(episode=episode, who=True, goals=episode.goals.all()).lines
     ]
 
 
@@ -42,9 +42,12 @@ def label(model, name: str) -> str:
 
 def goal_rows(episode, number: int) -> Iterator[list]:
     """The episode's goals as rows of the patient's CSV (what, period, number, item,
-    value): readable labels in the active language, no codes."""
+    value): readable labels in the active language, no codes. The episode comes
+    with ``goal_board.prefetch_goals``."""
     kind = capfirst(Goal._meta.verbose_name)
-    for item, line in enumerate(goal_board(episode=episode, who=True).lines, start=1):
+    for item, line in enumerate(
+        goal_board(episode=episode, who=True, goals=episode.goals.all()).lines, start=1
+    ):
         goal = line.goal
         yield [kind, number, item, label(Goal, "activity"), goal.activity]
         yield [kind, number, item, label(Goal, "status"), goal.get_status_display()]
