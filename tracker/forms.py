@@ -72,14 +72,14 @@ class AdminLoginForm(UsernameChecks, AdminAuthenticationForm):
     """The Django admin's own login page, with the same checks."""
 
 
-def _phone_field(label, help_text="") -> forms.CharField:
+def _phone_field(label, help_text="", *, autocomplete: str = "tel") -> forms.CharField:
     return forms.CharField(
         label=label,
         help_text=help_text,
         max_length=20,
         required=False,
         validators=[validate_phone],
-        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": autocomplete}),
     )
 
 
@@ -94,6 +94,7 @@ class ContactFields:
         self.fields["gp_phone"] = _phone_field(
             _("Telefoonnummer van uw huisarts"),
             _("Dan staat het klaar om te bellen als u een arts nodig heeft."),
+            autocomplete="off",  # not the patient's own number
         )
         self.fields["phone"] = _phone_field(
             _("Uw eigen telefoonnummer"),
@@ -198,25 +199,18 @@ class ContactForm(forms.Form):
     )
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(ContactFields, forms.ModelForm):
     class Meta:
         model = Patient
         fields = ["reminders", "language", "gp_name", "gp_phone", "phone"]
         labels = {
             "reminders": _("Stuur mij een e-mail als ik vandaag nog niets heb ingevuld"),
             "language": _("Taal"),
-            "gp_name": _("Naam van uw huisartspraktijk"),
-            "gp_phone": _("Telefoonnummer van uw huisarts"),
-            "phone": _("Uw eigen telefoonnummer"),
         }
-        help_texts = {
-            "gp_phone": _("Dan staat het klaar om te bellen als u een arts nodig heeft."),
-            "phone": _("Zo kan uw fysiotherapeut u bellen als dat nodig is."),
-        }
-        widgets = {
-            "gp_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
-            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
-        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_contact_fields()  # the same fields as at the first visit
 
 
 class StaffSettingsForm(forms.ModelForm):
