@@ -95,9 +95,14 @@ def invitation_for_existing_account(*, email: str, clinic: Clinic) -> None:
 
 
 def invitation_link(*, user: User) -> str:
+    return one_time_link(user=user, tokens=invitation_tokens, url_name="tracker:invitation_accept")
+
+
+def one_time_link(*, user: User, tokens, url_name: str) -> str:
+    """The full address of a one-time link for ``user``: the page ``url_name`` with
+    the user's id and a token of ``tokens`` (invitations, password resets)."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = invitation_tokens.make_token(user)
-    path = reverse("tracker:invitation_accept", kwargs={"uidb64": uid, "token": token})
+    path = reverse(url_name, kwargs={"uidb64": uid, "token": tokens.make_token(user)})
     return f"{settings.SITE_URL}{path}"
 
 

@@ -32,12 +32,12 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import base36_to_int, urlsafe_base64_encode
+from django.utils.http import base36_to_int
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from tracker import language
+from tracker.invitations import one_time_link
 from tracker.models import User
 
 logger = logging.getLogger(__name__)
@@ -109,10 +109,7 @@ def request_allowed(*, email: str, client: str | None) -> bool:
 
 
 def reset_link(user: User) -> str:
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = reset_tokens.make_token(user)
-    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    return f"{settings.SITE_URL}{path}"
+    return one_time_link(user=user, tokens=reset_tokens, url_name="password_reset_confirm")
 
 
 def reset_email_send(*, user: User, clinic=None) -> bool:
