@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.utils import dateformat, timezone, translation
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 
 # Django's date format characters: l = weekday, D = weekday (3 letters), j = day,
 # F = month, b = month (3 letters, lower case), M = month (3 letters, capitalised).
@@ -80,12 +80,22 @@ def local_day(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value
 
 
-def format_number(value: float | int | None, digits: int = 1) -> str:
+def format_number(value: float | int | None, digits: int = 1, *, signed: bool = False) -> str:
     """A decimal with ``digits`` digits after the separator of the language
-    ("4,5"); empty for None."""
+    ("4,5"); ``signed`` writes a change with + or − ("+2,0", "−1,5", "0,0").
+    Empty for None."""
     if value is None or value == "":
         return ""
-    return number_format(round(float(value), digits), decimal_pos=digits)
+    rounded = round(float(value), digits)
+    if not signed:
+        return number_format(rounded, decimal_pos=digits)
+    sign = "+" if rounded > 0 else MINUS if rounded < 0 else ""
+    return sign + number_format(abs(rounded), decimal_pos=digits)
+
+
+def format_date(value: dt.date | dt.datetime) -> str:
+    """A date with its year, for print ("3 december 2026"); a moment by its local day."""
+    return date_format(local_day(value), "j F Y")
 
 
 def format_percent(value: float | int | None, *, signed: bool = False) -> str:

@@ -26,9 +26,10 @@ from django.utils.translation import gettext
 
 from advice import content, engine, words
 from tracker import assessment, charts, courses
+from tracker.formatting import format_date
 from tracker.goal_exports import summary_lines
 from tracker.models import Episode
-from tracker.summary_page import date_text, draw
+from tracker.summary_page import draw
 
 CACHE_TIMEOUT = 24 * 60 * 60  # seconds; the day is part of the key anyway
 LAYOUT_VERSION = "2"  # part of the cache key: bump when the drawing changes
@@ -81,7 +82,7 @@ def summary_of(*, episode: Episode, today: dt.date) -> Summary:
     diary = courses.course(episode=episode, today=today, entries=entries)
     records = list(episode.assessments.all())
     changes = courses.level_changes(records, first=episode.onset, today=today)
-    day = date_text
+    day = format_date
 
     red_flags = tuple(
         (

@@ -6,16 +6,14 @@ matplotlib is imported only when a page is drawn: importing it takes ~0.5 s.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import textwrap
 from typing import TYPE_CHECKING
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext, ngettext
 
 from tracker import charts, queries
-from tracker.formatting import format_number, format_percent
+from tracker.formatting import format_date, format_number, format_percent
 
 if TYPE_CHECKING:
     from tracker.summary import Summary
@@ -90,7 +88,7 @@ def _header(page: _Page, summary: Summary) -> None:
     )
     page.line(
         gettext("Gemaakt op %(today)s. %(closed)s")
-        % {"today": date_text(summary.today), "closed": summary.closed},
+        % {"today": format_date(summary.today), "closed": summary.closed},
         size=page.size - 1,
         color=charts.MUTED,
     )
@@ -111,7 +109,7 @@ def _sections(page: _Page, summary: Summary) -> None:
         gettext("versie %(version)s, beoordeeld op %(day)s")
         % {
             "version": summary.rules_version or "–",
-            "day": date_text(summary.assessed_on) if summary.assessed_on else "–",
+            "day": format_date(summary.assessed_on) if summary.assessed_on else "–",
         },
     )
     if summary.changes:
@@ -140,7 +138,7 @@ def _key_figures(summary: Summary) -> list[tuple[str, str]]:
         (
             gettext("Begin van de rugpijn"),
             gettext("%(day)s (nu week %(week)s)")
-            % {"day": date_text(summary.onset), "week": summary.week},
+            % {"day": format_date(summary.onset), "week": summary.week},
         ),
     ]
     if summary.first_day is None:
@@ -157,8 +155,8 @@ def _key_figures(summary: Summary) -> list[tuple[str, str]]:
             % {
                 "count": summary.days_logged,
                 "span": summary.days_span,
-                "first": date_text(summary.first_day),
-                "last": date_text(summary.last_day),
+                "first": format_date(summary.first_day),
+                "last": format_date(summary.last_day),
             },
         )
     )
@@ -182,24 +180,11 @@ def _key_figures(summary: Summary) -> list[tuple[str, str]]:
     if summary.baseline is not None and summary.mean_7d is not None:
         points = summary.mean_7d - summary.baseline
         percent = queries.change_percent(summary.baseline, summary.mean_7d)
-        value = gettext("%(points)s punten") % {"points": _signed(format_number(points))}
+        value = gettext("%(points)s punten") % {"points": format_number(points, signed=True)}
         if percent is not None:
             value += f" ({format_percent(percent, signed=True)})"
         figures.append((gettext("Verandering"), value))
     return figures
-
-
-def _signed(number: str) -> str:
-    """A change with its sign: +2, −1,5 (a real minus sign in print), 0."""
-    if number.startswith("-"):
-        return "−" + number[1:]
-    return number if number in ("0", "0,0", "0.0") else "+" + number
-
-
-def date_text(value: dt.date | dt.datetime) -> str:
-    if isinstance(value, dt.datetime):
-        value = timezone.localdate(value)
-    return formats.date_format(value, "j F Y")
 
 
 class _Page:
