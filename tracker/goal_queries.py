@@ -132,7 +132,7 @@ def clinic_goal_outcomes(*, clinic: Clinic, today: dt.date) -> list[GoalOutcomeR
                 continue
             eligible += 1
             if any(
-                starts[g][1] - score >= psk.MEANINGFUL_CHANGE
+                psk.Change(start=starts[g][1], latest=score).direction == psk.BETTER
                 for g in chosen
                 for day, score in later[g]
                 if day <= by
