@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 def recipients_for(patient: Patient) -> list[User]:
     """Who is told about this patient: their own physiotherapist when they still
     work at the patient's clinic and have an address, else every physiotherapist
-    of the clinic with an address."""
+    of the clinic with an address. ``_digest_episodes`` applies the same rule in
+    SQL: change the two together."""
     members = User.objects.filter(is_active=True, memberships__clinic_id=patient.clinic_id).exclude(
         email=""
     )
